@@ -1,0 +1,26 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Checks of the shared test base itself."""
+
+from karbor.tests import base
+
+
+class TestTestCase(base.TestCase):
+
+    def test_flags_are_reset(self):
+        self.flags(osapi_max_limit=7)
+        self.assertEqual(7, base.CONF.osapi_max_limit)
+
+    def test_state_path_is_private(self):
+        self.assertEqual(self.state_path, base.CONF.state_path)
+        self.assertNotEqual('/var/lib/karbor', base.CONF.state_path)
