@@ -51,12 +51,6 @@ api_opts = [
                default=114688,
                min=1,
                help='The largest request body, in bytes, the API accepts.'),
-    cfg.StrOpt('api_paste_config',
-               default='api-paste.ini',
-               help='File name of the paste deployment configuration of '
-                    'the API. Searched like the configuration files when '
-                    'it is not an absolute path; the copy inside the '
-                    'karbor package is used when none is found.'),
     cfg.ListOpt('query_plan_filters',
                 default=['name', 'status', 'description'],
                 help='Plan filters that non-admin users may use.'),
