@@ -17,6 +17,8 @@ import copy
 from oslo_context import context
 from oslo_utils import timeutils
 
+from karbor import policy
+
 
 class RequestContext(context.RequestContext):
     """Security context and request information.
@@ -72,9 +74,6 @@ class RequestContext(context.RequestContext):
             ``fatal`` is true.
         :returns: whether the rule passed, when ``fatal`` is false.
         """
-        # Imported here: the policy module imports this one.
-        from karbor import policy
-
         full_target = {'project_id': self.project_id,
                        'user_id': self.user_id}
         if target:

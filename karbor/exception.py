@@ -259,6 +259,11 @@ class BankObjectNotFound(NotFound):
     msg_fmt = _("Bank object %(key)s could not be found.")
 
 
+class OperationNotSupported(Invalid):
+    msg_fmt = _("The %(operation)s operation is not supported for resources "
+                "of type %(resource_type)s.")
+
+
 # --- state conflicts ---------------------------------------------------------
 
 class CheckpointNotAvailable(Conflict):
@@ -291,6 +296,17 @@ class DeleteTriggerNotAllowed(Conflict):
 
 class DBEntryExists(Conflict):
     msg_fmt = _("%(model)s with %(column)s %(value)s already exists.")
+
+
+class LegacyDatabaseSchema(KarborException):
+    # A database created by upstream Karbor (sqlalchemy-migrate) cannot be
+    # upgraded by Alembic without knowing where it stands.
+    msg_fmt = _("The database was created by upstream Karbor (it has the "
+                "sqlalchemy-migrate table %(table)s and no alembic_version "
+                "table) and cannot be upgraded in place. Create a new "
+                "database with \"karbor-manage db sync\" and copy the rows "
+                "over: table and column names are unchanged.")
+    safe = True
 
 
 # --- quota -------------------------------------------------------------------
@@ -384,4 +400,10 @@ class CheckpointCorrupted(KarborException):
 
 class InvalidConfiguration(KarborException):
     msg_fmt = _("Configuration error: %(reason)s")
+    safe = True
+
+
+class ResourceDataNotFound(KarborException):
+    msg_fmt = _("Checkpoint %(checkpoint_id)s holds no backup data for "
+                "%(resource_type)s %(resource_id)s: %(reason)s")
     safe = True

@@ -10,7 +10,7 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""oslo.i18n integration: user-facing messages are translatable, logs are not."""
+"""oslo.i18n: user-facing messages are translatable, logs are not."""
 
 import oslo_i18n
 

@@ -10,3 +10,4 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
+"""Helpers shared by Karbor's services and commands."""

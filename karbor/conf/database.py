@@ -25,4 +25,3 @@ def register_opts(conf):
 def list_opts():
     # oslo.db lists its own options under the 'oslo.db' namespace.
     return {}
-

@@ -22,7 +22,7 @@ protection_opts = [
     cfg.StrOpt('provider_config_dir',
                default='providers.d',
                help='Directory of the provider configuration files '
-                    '(*.conf). A relative path is looked up next to the '
+                    '(``*.conf``). A relative path is looked up next to the '
                     'configuration files, then in /etc/karbor.'),
     cfg.IntOpt('max_concurrent_operations',
                default=0,

@@ -33,7 +33,8 @@ class WarningsFixture(fixtures.Fixture):
         warnings.simplefilter('once', DeprecationWarning)
         # SQLAlchemy 2.x removals and misuse must fail the test that hits
         # them, but only when Karbor's code is the caller.
-        warnings.filterwarnings('error', category=sqla_exc.SADeprecationWarning,
+        warnings.filterwarnings('error',
+                                category=sqla_exc.SADeprecationWarning,
                                 module='karbor')
         warnings.filterwarnings('error', category=sqla_exc.SAWarning,
                                 module='karbor')
@@ -45,7 +46,14 @@ class WarningsFixture(fixtures.Fixture):
 
 
 class TestCase(base.BaseTestCase):
-    """Test case with isolated configuration and a temporary state path."""
+    """Test case with isolated configuration and a temporary state path.
+
+    Set ``USE_DB = True`` in a test class to give each test a fresh SQLite
+    database (``self.db``, a ``karbor.tests.fixtures.database.Database``)
+    with the full schema; karbor.objects are registered then.
+    """
+
+    USE_DB = False
 
     def setUp(self):
         super().setUp()
@@ -57,6 +65,11 @@ class TestCase(base.BaseTestCase):
                    host='test-host',
                    auth_strategy='noauth')
         self.flags(connection='sqlite://', group='database')
+        if self.USE_DB:
+            # Imported on demand: tests without a database need neither
+            # SQLAlchemy nor Alembic loaded.
+            from karbor.tests.fixtures import database
+            self.db = self.useFixture(database.Database(self.state_path))
 
     def flags(self, group=None, **kw):
         """Override options for the duration of the test."""

@@ -1,0 +1,57 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Request schemas of /plans."""
+
+from karbor.api.schemas import parameter_types
+from karbor.common import constants
+
+create = {
+    'type': 'object',
+    'properties': {
+        'plan': {
+            'type': 'object',
+            'properties': {
+                'name': parameter_types.nullable_name,
+                'description': parameter_types.description,
+                'provider_id': parameter_types.uuid,
+                'parameters': parameter_types.parameters,
+                'resources': parameter_types.resources,
+            },
+            'required': ['provider_id', 'parameters', 'resources'],
+            'additionalProperties': False,
+        },
+    },
+    'required': ['plan'],
+    'additionalProperties': False,
+}
+
+update = {
+    'type': 'object',
+    'properties': {
+        'plan': {
+            'type': 'object',
+            'properties': {
+                'name': parameter_types.nullable_name,
+                'description': parameter_types.description,
+                'status': {'type': ['string', 'null'],
+                           'enum': [constants.PLAN_STATUS_SUSPENDED,
+                                    constants.PLAN_STATUS_STARTED, None]},
+                'resources': parameter_types.resources,
+            },
+            'minProperties': 1,
+            'additionalProperties': False,
+        },
+    },
+    'required': ['plan'],
+    'additionalProperties': False,
+}

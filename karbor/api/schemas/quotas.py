@@ -1,0 +1,39 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Request schemas of /quotas and /quota_classes."""
+
+from karbor.api.schemas import parameter_types
+
+_limits = {
+    'type': 'object',
+    'properties': {
+        'plans': parameter_types.quota_limit,
+        'checkpoints': parameter_types.quota_limit,
+    },
+    'minProperties': 1,
+    'additionalProperties': False,
+}
+
+update = {
+    'type': 'object',
+    'properties': {'quota': _limits},
+    'required': ['quota'],
+    'additionalProperties': False,
+}
+
+update_class = {
+    'type': 'object',
+    'properties': {'quota_class': _limits},
+    'required': ['quota_class'],
+    'additionalProperties': False,
+}

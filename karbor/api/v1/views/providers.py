@@ -1,0 +1,32 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The JSON view of a provider."""
+
+_SCHEMA_KEYS = ('options_schema', 'restore_schema', 'saved_info_schema')
+
+
+def detail(provider):
+    """``{id, name, description, extended_info_schema}``.
+
+    The protection service builds the schemas; the view only guarantees
+    the three keys clients read are there.
+    """
+    schemas = dict(provider.get('extended_info_schema') or {})
+    for key in _SCHEMA_KEYS:
+        schemas.setdefault(key, {})
+    return {
+        'id': provider['id'],
+        'name': provider.get('name'),
+        'description': provider.get('description'),
+        'extended_info_schema': schemas,
+    }

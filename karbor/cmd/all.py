@@ -1,0 +1,142 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""karbor-all: the whole of Karbor in one process, on an embedded default.
+
+The API and the protection service run together, talk over in-process
+messaging, keep their rows in SQLite and their checkpoints in a file-system
+bank, all under one state directory, with no authentication. It is meant
+for a laptop, a demo and CI; any option can still be set in a
+configuration file given with ``--config-file``, which wins over the
+embedded defaults.
+"""
+
+import os
+import sys
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from karbor.api import app as api_app
+from karbor.common import cli
+from karbor.common import constants
+from karbor.common import wsgi_server
+from karbor import conf
+from karbor.db import migration
+from karbor import objects
+from karbor import rpc
+from karbor import service
+
+CONF = conf.CONF
+LOG = logging.getLogger(__name__)
+
+NOOP_PROVIDER_ID = 'b766f37c-d011-4026-8228-28730d734a3f'
+
+cli_opts = [
+    cfg.StrOpt('state-dir',
+               help='Directory holding the database, the banks and the '
+                    'generated provider files. Defaults to '
+                    '$XDG_DATA_HOME/karbor (~/.local/share/karbor).'),
+    cfg.HostAddressOpt('bind-host',
+                       default='127.0.0.1',
+                       help='Address the API listens on.'),
+    cfg.PortOpt('bind-port',
+                default=8799,
+                help='Port the API listens on; 0 picks a free one.'),
+]
+
+_NOOP_PROVIDER = """\
+# Written by karbor-all at every start; edits are lost. To use providers of
+# your own, set provider_config_dir in a file given with --config-file.
+[provider]
+name = No-Op Provider
+description = Protects every resource type without touching it.
+id = {id}
+plugin = karbor-noop-protection-plugin
+bank = karbor-fs-bank-plugin
+enabled = True
+
+[file_system_bank_plugin]
+file_system_bank_path = {bank}
+"""
+
+
+def default_state_dir():
+    data_home = (os.environ.get('XDG_DATA_HOME') or
+                 os.path.join(os.path.expanduser('~'), '.local', 'share'))
+    return os.path.join(data_home, 'karbor')
+
+
+def prepare_state_dir(state_dir):
+    """Create the state directory and write the embedded provider files.
+
+    Returns the directory of the provider files.
+    """
+    providers_dir = os.path.join(state_dir, 'providers.d')
+    os.makedirs(providers_dir, exist_ok=True)
+    with open(os.path.join(providers_dir, 'noop.conf'), 'w') as f:
+        f.write(_NOOP_PROVIDER.format(id=NOOP_PROVIDER_ID,
+                                      bank=os.path.join(state_dir, 'bank')))
+    return providers_dir
+
+
+def apply_embedded_defaults(conf, state_dir, providers_dir):
+    """Point every option left at its default at the embedded parts."""
+    conf.set_default('state_path', state_dir)
+    conf.set_default('connection',
+                     'sqlite:///%s' % os.path.join(state_dir,
+                                                   'karbor.sqlite'),
+                     group='database')
+    conf.set_default('auth_strategy', 'noauth')
+    conf.set_default('provider_config_dir', providers_dir)
+    rpc.set_default_transport_url(conf, 'fake://')
+
+
+def main(argv=None):
+    cli.parse_args(sys.argv if argv is None else argv,
+                   description='Run the Karbor API and protection service '
+                               'in one process on an embedded default.',
+                   cli_opts=cli_opts)
+    state_dir = os.path.abspath(CONF.state_dir or default_state_dir())
+    providers_dir = prepare_state_dir(state_dir)
+    apply_embedded_defaults(CONF, state_dir, providers_dir)
+
+    migration.db_sync()
+    objects.register_all()
+    rpc.init(CONF)
+    protection = service.RPCService.create(
+        CONF, constants.BINARY_PROTECTION, CONF.protection_topic,
+        CONF.protection_manager)
+    protection.start()
+    try:
+        server = wsgi_server.WSGIServer(api_app.setup_app(CONF),
+                                        CONF.bind_host, CONF.bind_port,
+                                        keepalive=CONF.tcp_keepalive)
+    except OSError as e:
+        protection.stop()
+        sys.exit('karbor-all: error: cannot listen on %s:%s: %s'
+                 % (CONF.bind_host, CONF.bind_port, e.strerror))
+    server.start()
+    host = server.host if ':' not in server.host else '[%s]' % server.host
+    LOG.info('karbor-all state directory: %s', state_dir)
+    print('listening on http://%s:%s' % (host, server.port), flush=True)
+
+    signum = service.wait_for_signal()
+    LOG.info('Signal %d received, stopping', signum)
+    server.stop()
+    protection.stop()
+    rpc.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Database schema management, as karbor-manage uses it."""
+
+from karbor.db.sqlalchemy import migration as impl
+
+
+def db_sync(version=None):
+    """Upgrade the database to ``version`` (default: the latest)."""
+    impl.upgrade(version or 'head')
+
+
+def db_version():
+    """The current schema revision, or None when the database is empty."""
+    return impl.version()
+
+
+def db_head():
+    """The latest revision known to this code."""
+    return impl.head()

@@ -1,0 +1,45 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Policies of scheduled operations.
+
+Routes under ``/v1/{project_id}/scheduled_operations``.
+"""
+
+from karbor.policies import base
+
+CREATE_POLICY = 'scheduled_operation:create'
+DELETE_POLICY = 'scheduled_operation:delete'
+GET_POLICY = 'scheduled_operation:get'
+GET_ALL_POLICY = 'scheduled_operation:list'
+
+_COLLECTION = '/v1/{project_id}/scheduled_operations'
+_ITEM = '/v1/{project_id}/scheduled_operations/{scheduled_operation_id}'
+
+rules = [
+    base.project_rule(
+        CREATE_POLICY, base.PROJECT_MEMBER_OR_ADMIN,
+        'Create a scheduled operation.', [('POST', _COLLECTION)]),
+    base.project_rule(
+        DELETE_POLICY, base.PROJECT_MEMBER_OR_ADMIN,
+        'Delete a scheduled operation.', [('DELETE', _ITEM)]),
+    base.project_rule(
+        GET_POLICY, base.PROJECT_READER_OR_ADMIN,
+        'Show a scheduled operation.', [('GET', _ITEM)]),
+    base.project_rule(
+        GET_ALL_POLICY, base.PROJECT_READER_OR_ADMIN,
+        'List scheduled operations.', [('GET', _COLLECTION)]),
+]
+
+
+def list_rules():
+    return rules

@@ -1,0 +1,132 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""oslo.messaging set-up shared by Karbor's services and API.
+
+``init(conf)`` creates the process's RPC transport once; clients and
+servers are then built with :func:`get_client` and :func:`get_server`.
+``transport_url = fake://`` gives an in-process bus (the embedded default
+and the tests); ``rabbit://...`` a real broker. Servers use the threading
+executor: Karbor runs on native threads, never on eventlet.
+
+Exceptions from ``karbor.exception`` raised by a server are re-created on
+the caller's side with their class, code and message.
+"""
+
+from oslo_log import log as logging
+import oslo_messaging as messaging
+from oslo_messaging.rpc import dispatcher
+from oslo_messaging import transport as messaging_transport
+
+from karbor import context as karbor_context
+
+LOG = logging.getLogger(__name__)
+
+ALLOWED_EXMODS = ['karbor.exception']
+CONTROL_EXCHANGE = 'karbor'
+
+TRANSPORT = None
+
+
+def set_default_transport_url(conf, url):
+    """Make ``url`` the transport used unless the configuration names one.
+
+    The embedded default (``karbor-all``) uses it for its in-process bus.
+    """
+    # The very option objects oslo.messaging registers itself: a copy with
+    # another default would be refused later as a duplicate option.
+    conf.register_opts(messaging_transport._transport_opts)
+    conf.set_default('transport_url', url)
+
+
+def init(conf):
+    """Create the RPC transport from ``conf`` (idempotent)."""
+    global TRANSPORT
+    if TRANSPORT is not None:
+        return
+    messaging.set_transport_defaults(control_exchange=CONTROL_EXCHANGE)
+    TRANSPORT = messaging.get_rpc_transport(
+        conf, allowed_remote_exmods=ALLOWED_EXMODS)
+
+
+def cleanup():
+    """Release the transport; :func:`init` may be called again after."""
+    global TRANSPORT
+    if TRANSPORT is not None:
+        TRANSPORT.cleanup()
+    TRANSPORT = None
+
+
+def initialized():
+    return TRANSPORT is not None
+
+
+def _object_serializer():
+    # Imported on use: the objects package imports the DB layer, which a
+    # process that only talks RPC does not otherwise need at import time.
+    try:
+        from karbor.objects import base as objects_base
+    except ImportError:
+        LOG.warning('karbor.objects is not available: RPC arguments are '
+                    'sent without object serialisation')
+        return messaging.NoOpSerializer()
+    return objects_base.KarborObjectSerializer()
+
+
+class RequestContextSerializer(messaging.Serializer):
+    """Sends the request context as a dict and entities through ``base``."""
+
+    def __init__(self, base=None):
+        self._base = base
+
+    def serialize_entity(self, context, entity):
+        if self._base is None:
+            return entity
+        return self._base.serialize_entity(context, entity)
+
+    def deserialize_entity(self, context, entity):
+        if self._base is None:
+            return entity
+        return self._base.deserialize_entity(context, entity)
+
+    def serialize_context(self, context):
+        return context.to_dict()
+
+    def deserialize_context(self, context):
+        return karbor_context.RequestContext.from_dict(context)
+
+
+def _serializer(serializer):
+    if serializer is None:
+        serializer = _object_serializer()
+    return RequestContextSerializer(serializer)
+
+
+def _transport():
+    if TRANSPORT is None:
+        raise RuntimeError('karbor.rpc.init() was not called')
+    return TRANSPORT
+
+
+def get_client(target, version_cap=None, serializer=None):
+    """An RPC client for ``target`` (every Karbor RPC method is a call)."""
+    return messaging.get_rpc_client(_transport(), target,
+                                    version_cap=version_cap,
+                                    serializer=_serializer(serializer))
+
+
+def get_server(target, endpoints, serializer=None):
+    """An RPC server (not started) dispatching to ``endpoints``."""
+    return messaging.get_rpc_server(
+        _transport(), target, endpoints, executor='threading',
+        serializer=_serializer(serializer),
+        access_policy=dispatcher.DefaultRPCAccessPolicy)

@@ -1,0 +1,394 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Banks: the key/value object stores that hold checkpoints.
+
+A :class:`BankPlugin` talks to one storage back-end (a file system, S3,
+Swift). :class:`Bank` wraps a plugin, validates and normalises keys, and
+hands out :class:`BankSection` objects, each a key prefix that may be read
+only. Keys are absolute, '/'-separated paths such as
+``/checkpoints/<id>/index.json``.
+"""
+
+import abc
+import hashlib
+import io
+import json
+import os
+import re
+
+from karbor import exception
+
+# Size of the chunks streamed between banks; large enough to keep system
+# calls and HTTP requests few, small enough to bound memory per transfer.
+CHUNK_SIZE = 4 * 1024 * 1024
+
+_KEY_RE = re.compile(r'^[A-Za-z0-9/_.\-@]+(?<!/)$')
+SORT_ASC = 'asc'
+SORT_DESC = 'desc'
+
+
+def value_to_bytes(value):
+    """Return the bytes a bank stores for ``value``.
+
+    str is stored as UTF-8 text and bytes as they are; anything else is
+    stored as JSON. This is the on-bank format upstream Karbor uses.
+    """
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode('utf-8')
+    return json.dumps(value).encode('utf-8')
+
+
+class ObjectReader(io.RawIOBase):
+    """A read-only binary stream over a bank object, iterable in chunks.
+
+    Iterating yields chunks of at most ``chunk_size`` bytes (not lines, as a
+    plain binary file would), which is what streaming copies want.
+
+    :param raw: a binary file-like object with ``read(size)``.
+    """
+
+    def __init__(self, raw, chunk_size=CHUNK_SIZE):
+        super().__init__()
+        self._raw = raw
+        self._chunk_size = chunk_size
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        if size is None or size < 0:
+            return self._raw.read()
+        return self._raw.read(size)
+
+    def readinto(self, buffer):
+        data = self._raw.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        chunk = self._raw.read(self._chunk_size)
+        if not chunk:
+            raise StopIteration
+        return chunk
+
+    def close(self):
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+def iter_chunks(reader, chunk_size=CHUNK_SIZE):
+    """Yield the chunks of ``reader``: a file-like object or an iterable."""
+    if hasattr(reader, 'read'):
+        while True:
+            chunk = reader.read(chunk_size)
+            if not chunk:
+                return
+            yield chunk
+    else:
+        for chunk in reader:
+            if chunk:
+                yield chunk
+
+
+class BankPlugin(metaclass=abc.ABCMeta):
+    """Base class of bank plugins.
+
+    A bank plugin stores objects under absolute keys (``/a/b/c``) in one
+    back-end. Plugins are loaded from the ``karbor.protections`` stevedore
+    namespace and constructed with the provider file's own ``ConfigOpts``;
+    a plugin registers its option group on it.
+
+    Subclasses implement the five abstract methods. The streaming methods
+    have default implementations built on them, which hold a whole object
+    in memory; plugins whose objects may be large override them.
+    """
+
+    def __init__(self, config=None):
+        self._config = config
+
+    @abc.abstractmethod
+    def update_object(self, key, value, context=None):
+        """Create or overwrite the object ``key``.
+
+        A str or bytes value is stored as it is; any other value is stored
+        as JSON.
+        """
+
+    @abc.abstractmethod
+    def get_object(self, key, context=None):
+        """Return the value of the object ``key``.
+
+        The value is JSON-decoded when it was written from a value that was
+        neither str nor bytes, otherwise it is returned as str.
+
+        :raises karbor.exception.BankObjectNotFound: when there is no such
+            object.
+        :raises karbor.exception.BankGetObjectFailed: on back-end errors.
+        """
+
+    @abc.abstractmethod
+    def list_objects(self, prefix=None, limit=None, marker=None,
+                     sort_dir=None, context=None):
+        """Return the full keys that start with ``prefix``.
+
+        Keys are sorted ascending, or descending when ``sort_dir`` is
+        ``'desc'``. Only keys strictly after ``marker`` in that order are
+        returned, and at most ``limit`` of them (applied after sorting).
+        """
+
+    @abc.abstractmethod
+    def delete_object(self, key, context=None):
+        """Delete the object ``key``; a missing object is not an error."""
+
+    @abc.abstractmethod
+    def get_owner_id(self, context=None):
+        """Return the id this plugin instance records as checkpoint owner."""
+
+    def open_object_reader(self, key, context=None):
+        """Return a binary, chunk-iterable reader of the object ``key``.
+
+        :raises karbor.exception.BankObjectNotFound: when there is no such
+            object.
+        """
+        data = value_to_bytes(self.get_object(key, context=context))
+        return ObjectReader(io.BytesIO(data))
+
+    def put_object_stream(self, key, reader, size=None, context=None):
+        """Write the object ``key`` from a binary stream.
+
+        :param reader: a file-like object with ``read(size)`` or an iterable
+            of bytes chunks.
+        :param size: the expected size in bytes, checked when given.
+        :returns: ``{'size': <bytes written>, 'md5': <hex digest>}``.
+        :raises karbor.exception.BankUpdateObjectFailed: when the stream is
+            shorter or longer than ``size``.
+        """
+        md5 = hashlib.md5(usedforsecurity=False)
+        buffer = bytearray()
+        for chunk in iter_chunks(reader):
+            md5.update(chunk)
+            buffer.extend(chunk)
+        check_stream_size(key, size, len(buffer))
+        self.update_object(key, bytes(buffer), context=context)
+        return {'size': len(buffer), 'md5': md5.hexdigest()}
+
+    def head_object(self, key, context=None):
+        """Return ``{'size': int, 'md5': hex digest or None}`` for ``key``.
+
+        :raises karbor.exception.BankObjectNotFound: when there is no such
+            object.
+        """
+        md5 = hashlib.md5(usedforsecurity=False)
+        size = 0
+        with self.open_object_reader(key, context=context) as reader:
+            for chunk in reader:
+                md5.update(chunk)
+                size += len(chunk)
+        return {'size': size, 'md5': md5.hexdigest()}
+
+
+def check_stream_size(key, expected, actual):
+    """Raise BankUpdateObjectFailed when a stream's size is not expected."""
+    if expected is not None and expected != actual:
+        raise exception.BankUpdateObjectFailed(
+            key=key, reason='expected %d bytes, got %d' % (expected, actual))
+
+
+class LeasePlugin(metaclass=abc.ABCMeta):
+    """Base class of bank leases: proof that this process owns its data."""
+
+    @abc.abstractmethod
+    def acquire_lease(self):
+        """Take the lease, raising AcquireLeaseFailed when it cannot."""
+
+    @abc.abstractmethod
+    def renew_lease(self):
+        """Extend the lease before it expires."""
+
+    @abc.abstractmethod
+    def check_lease_validity(self):
+        """Return True while the lease is held and not expired."""
+
+
+def _normalize_key(key, allow_trailing_slash=False):
+    if not isinstance(key, str) or not key:
+        raise exception.InvalidBankKey(key=key, reason='empty or not a string')
+    trailing = allow_trailing_slash and key.endswith('/')
+    checked = key.rstrip('/') if trailing else key
+    if checked == '':
+        return '/'
+    if not _KEY_RE.match(checked):
+        raise exception.InvalidBankKey(
+            key=key, reason='only letters, digits and /_.-@ are allowed, '
+                            'and the key may not end with /')
+    if any(part in ('.', '..') for part in checked.split('/')):
+        raise exception.InvalidBankKey(
+            key=key, reason='"." and ".." segments are not allowed')
+    normalized = os.path.normpath('/' + checked.lstrip('/'))
+    # POSIX normpath keeps a leading '//' as is; a key never needs it.
+    normalized = '/' + normalized.lstrip('/')
+    if trailing and normalized != '/':
+        normalized += '/'
+    return normalized
+
+
+class Bank:
+    """A bank plugin behind validated, absolute keys.
+
+    :param plugin: a :class:`BankPlugin` instance.
+    """
+
+    def __init__(self, plugin):
+        self._plugin = plugin
+
+    @property
+    def plugin(self):
+        return self._plugin
+
+    @staticmethod
+    def normalize_key(key):
+        """Return the absolute form of ``key``, or raise InvalidBankKey."""
+        return _normalize_key(key)
+
+    def update_object(self, key, value, context=None):
+        return self._plugin.update_object(_normalize_key(key), value,
+                                          context=context)
+
+    def get_object(self, key, context=None):
+        return self._plugin.get_object(_normalize_key(key), context=context)
+
+    def list_objects(self, prefix=None, limit=None, marker=None,
+                     sort_dir=None, context=None):
+        """List full keys under ``prefix`` (a trailing '/' is kept)."""
+        prefix = '/' if prefix is None else _normalize_key(
+            prefix, allow_trailing_slash=True)
+        if marker is not None:
+            marker = _normalize_key(marker)
+        return self._plugin.list_objects(prefix=prefix, limit=limit,
+                                         marker=marker, sort_dir=sort_dir,
+                                         context=context)
+
+    def delete_object(self, key, context=None):
+        return self._plugin.delete_object(_normalize_key(key),
+                                          context=context)
+
+    def get_owner_id(self, context=None):
+        return self._plugin.get_owner_id(context=context)
+
+    def open_object_reader(self, key, context=None):
+        return self._plugin.open_object_reader(_normalize_key(key),
+                                               context=context)
+
+    def put_object_stream(self, key, reader, size=None, context=None):
+        return self._plugin.put_object_stream(_normalize_key(key), reader,
+                                              size=size, context=context)
+
+    def head_object(self, key, context=None):
+        return self._plugin.head_object(_normalize_key(key), context=context)
+
+    def get_sub_section(self, section, is_writable=True):
+        """Return a :class:`BankSection` for the prefix ``section``."""
+        return BankSection(self, section, is_writable=is_writable)
+
+
+class BankSection:
+    """A key prefix of a bank; every key is relative to the prefix.
+
+    :param bank: the :class:`Bank`.
+    :param section: the prefix, e.g. ``/checkpoints/<id>``.
+    :param is_writable: False makes every write raise
+        BankReadonlyViolation.
+    """
+
+    def __init__(self, bank, section, is_writable=True):
+        self._bank = bank
+        self._prefix = _normalize_key(section,
+                                      allow_trailing_slash=True).rstrip('/')
+        self._prefix += '/'
+        self._is_writable = is_writable
+
+    @property
+    def bank(self):
+        return self._bank
+
+    @property
+    def section(self):
+        """The section's absolute prefix, always ending in '/'."""
+        return self._prefix
+
+    def is_writable(self):
+        return self._is_writable
+
+    def _full_key(self, key):
+        if not isinstance(key, str) or not key.strip('/'):
+            raise exception.InvalidBankKey(key=key, reason='empty key')
+        return _normalize_key(self._prefix + key.lstrip('/'))
+
+    def _check_writable(self):
+        if not self._is_writable:
+            raise exception.BankReadonlyViolation(section=self._prefix)
+
+    def _relative(self, key):
+        return key[len(self._prefix):]
+
+    def update_object(self, key, value, context=None):
+        self._check_writable()
+        return self._bank.update_object(self._full_key(key), value,
+                                        context=context)
+
+    def get_object(self, key, context=None):
+        return self._bank.get_object(self._full_key(key), context=context)
+
+    def list_objects(self, prefix=None, limit=None, marker=None,
+                     sort_dir=None, context=None):
+        """List keys relative to the section, optionally under ``prefix``.
+
+        ``prefix`` and ``marker`` are relative to the section as well.
+        """
+        full_prefix = self._prefix + (prefix or '').lstrip('/')
+        full_marker = None if marker is None else self._full_key(marker)
+        keys = self._bank.list_objects(prefix=full_prefix, limit=limit,
+                                       marker=full_marker, sort_dir=sort_dir,
+                                       context=context)
+        return [self._relative(k) for k in keys]
+
+    def delete_object(self, key, context=None):
+        self._check_writable()
+        return self._bank.delete_object(self._full_key(key), context=context)
+
+    def get_owner_id(self, context=None):
+        return self._bank.get_owner_id(context=context)
+
+    def open_object_reader(self, key, context=None):
+        return self._bank.open_object_reader(self._full_key(key),
+                                             context=context)
+
+    def put_object_stream(self, key, reader, size=None, context=None):
+        self._check_writable()
+        return self._bank.put_object_stream(self._full_key(key), reader,
+                                            size=size, context=context)
+
+    def head_object(self, key, context=None):
+        return self._bank.head_object(self._full_key(key), context=context)
+
+    def get_sub_section(self, section, is_writable=True):
+        """Return a nested section; it is read only if this one is."""
+        return BankSection(self._bank, self._prefix + section.lstrip('/'),
+                           is_writable=is_writable and self._is_writable)

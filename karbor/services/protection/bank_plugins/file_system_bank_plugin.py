@@ -1,0 +1,301 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""A bank on a local or mounted file system.
+
+Every object is a file at ``<file_system_bank_path>/<bank_object_container>
+/<key>``; this is the layout upstream Karbor's file-system bank uses, so an
+existing bank directory can be read and written by this plugin.
+
+Serialisation follows upstream too: a str value is written as raw text,
+anything else as JSON, and nothing records which of the two was used. On
+read, an object that decodes as JSON is returned decoded, otherwise as
+text. The ambiguity is inherited: the str ``"123"`` or ``"null"`` reads back
+as the int 123 or None. Karbor's own str values (ids, statuses) are never
+valid JSON; binary data should use the streaming methods.
+"""
+
+import errno
+import hashlib
+import json
+import os
+import uuid
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from karbor import exception
+from karbor.services.protection import bank_plugin
+
+LOG = logging.getLogger(__name__)
+
+OPTS_GROUP = 'file_system_bank_plugin'
+file_system_bank_plugin_opts = [
+    cfg.StrOpt('file_system_bank_path',
+               help='Directory of the bank. Required.'),
+    cfg.StrOpt('bank_object_container',
+               default='karbor',
+               help='Sub-directory of file_system_bank_path holding the '
+                    'objects.'),
+    cfg.BoolOpt('file_system_bank_fsync',
+                default=False,
+                help='Flush every written object to stable storage before '
+                     'it replaces the previous version. Slower, but an '
+                     'object survives a power loss once written.'),
+]
+
+# Temporary files carry a character that bank keys may not contain, so a
+# listing can never mistake a half-written object for a real one.
+_TMP_MARK = '#tmp-'
+
+
+def list_opts():
+    """Options of this plugin, for the provider configuration reference."""
+    return [(OPTS_GROUP, file_system_bank_plugin_opts)]
+
+
+class FileSystemBankPlugin(bank_plugin.BankPlugin):
+    """Bank plugin storing each object as a file.
+
+    Writes go to a temporary file that then replaces the object atomically,
+    so a reader sees the old or the new value, never a partial one.
+    """
+
+    def __init__(self, config):
+        super().__init__(config)
+        config.register_opts(file_system_bank_plugin_opts, group=OPTS_GROUP)
+        opts = config[OPTS_GROUP]
+        if not opts.file_system_bank_path:
+            raise exception.InvalidConfiguration(
+                reason='[%s] file_system_bank_path is required by the '
+                       'file system bank plugin' % OPTS_GROUP)
+        self._root = os.path.realpath(os.path.join(
+            opts.file_system_bank_path, opts.bank_object_container))
+        self._fsync = opts.file_system_bank_fsync
+        self._owner_id = str(uuid.uuid4())
+        try:
+            os.makedirs(self._root, exist_ok=True)
+        except OSError as exc:
+            raise exception.InvalidConfiguration(
+                reason='cannot create the bank directory %s: %s'
+                       % (self._root, exc))
+
+    @property
+    def root(self):
+        """The directory holding the objects."""
+        return self._root
+
+    def _path(self, key):
+        parts = [p for p in key.split('/') if p]
+        if not parts or any(p in ('.', '..') or _TMP_MARK in p
+                            for p in parts):
+            raise exception.InvalidBankKey(
+                key=key, reason='the key must name a file inside the bank')
+        path = os.path.join(self._root, *parts)
+        # Symbolic links inside the bank must not lead out of it either.
+        real = os.path.realpath(path)
+        if os.path.commonpath([real, self._root]) != self._root:
+            raise exception.InvalidBankKey(
+                key=key, reason='the key leads outside the bank')
+        return path
+
+    def _create_temp(self, path):
+        directory = os.path.dirname(path)
+        tmp = path + _TMP_MARK + uuid.uuid4().hex
+        for attempt in range(3):
+            try:
+                os.makedirs(directory, exist_ok=True)
+                # 0o666 and the umask give the same mode as a plain open().
+                return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                                    0o666)
+            except FileNotFoundError:
+                # A concurrent delete removed the freshly made, still empty
+                # directory; make it again.
+                if attempt == 2:
+                    raise
+
+    def _store(self, key, chunks, expected_size=None):
+        path = self._path(key)
+        md5 = hashlib.md5(usedforsecurity=False)
+        size = 0
+        tmp = None
+        try:
+            tmp, fd = self._create_temp(path)
+            with os.fdopen(fd, 'wb') as f:
+                for chunk in chunks:
+                    f.write(chunk)
+                    md5.update(chunk)
+                    size += len(chunk)
+                if self._fsync:
+                    f.flush()
+                    os.fsync(f.fileno())
+            bank_plugin.check_stream_size(key, expected_size, size)
+            os.replace(tmp, path)
+        except BaseException as exc:
+            if tmp is not None:
+                _remove_quietly(tmp)
+            if isinstance(exc, (OSError, ValueError)):
+                raise exception.BankUpdateObjectFailed(key=key, reason=exc)
+            raise
+        return {'size': size, 'md5': md5.hexdigest()}
+
+    def update_object(self, key, value, context=None):
+        self._store(key, [bank_plugin.value_to_bytes(value)])
+
+    def put_object_stream(self, key, reader, size=None, context=None):
+        return self._store(key, bank_plugin.iter_chunks(reader),
+                           expected_size=size)
+
+    def _open(self, key):
+        path = self._path(key)
+        try:
+            return open(path, 'rb')
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise exception.BankObjectNotFound(key=key)
+        except OSError as exc:
+            raise exception.BankGetObjectFailed(key=key, reason=exc)
+
+    def get_object(self, key, context=None):
+        with self._open(key) as f:
+            try:
+                data = f.read()
+            except OSError as exc:
+                raise exception.BankGetObjectFailed(key=key, reason=exc)
+        try:
+            text = data.decode('utf-8')
+        except UnicodeDecodeError:
+            return data
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+
+    def open_object_reader(self, key, context=None):
+        return bank_plugin.ObjectReader(self._open(key))
+
+    def head_object(self, key, context=None):
+        # The md5 is computed by reading the file: a local read is far
+        # cheaper than the transfer a matching checksum lets a copy skip.
+        return super().head_object(key, context=context)
+
+    def delete_object(self, key, context=None):
+        path = self._path(key)
+        try:
+            os.remove(path)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise exception.BankDeleteObjectFailed(key=key, reason=exc)
+        self._remove_empty_parents(os.path.dirname(path))
+
+    def _remove_empty_parents(self, directory):
+        while directory != self._root and directory.startswith(self._root):
+            try:
+                os.rmdir(directory)
+            except OSError as exc:
+                if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST,
+                                     errno.ENOENT):
+                    LOG.warning('Could not remove empty bank directory '
+                                '%(dir)s: %(exc)s',
+                                {'dir': directory, 'exc': exc})
+                return
+            directory = os.path.dirname(directory)
+
+    def get_owner_id(self, context=None):
+        return self._owner_id
+
+    def list_objects(self, prefix=None, limit=None, marker=None,
+                     sort_dir=None, context=None):
+        if limit is not None and limit <= 0:
+            return []
+        prefix = prefix or '/'
+        descending = sort_dir == bank_plugin.SORT_DESC
+        # Start at the deepest directory the prefix names, so listing one
+        # checkpoint index never walks the rest of the bank.
+        dir_part, _, name_prefix = prefix.rpartition('/')
+        parts = [p for p in dir_part.split('/') if p]
+        if any(p in ('.', '..') for p in parts):
+            raise exception.InvalidBankKey(key=prefix,
+                                           reason='bad path segment')
+        start_dir = os.path.join(self._root, *parts)
+        key_base = '/' + '/'.join(parts) + ('/' if parts else '')
+        result = []
+        try:
+            for key in self._walk(start_dir, key_base, name_prefix,
+                                  descending, marker):
+                result.append(key)
+                if limit is not None and len(result) >= limit:
+                    break
+        except OSError as exc:
+            raise exception.BankListObjectsFailed(reason=exc)
+        return result
+
+    def _walk(self, directory, key_base, name_prefix, descending, marker):
+        """Yield keys under ``directory`` in key order, after ``marker``."""
+        entries = _sorted_entries(directory, name_prefix, key_base,
+                                  descending)
+        stack = [iter(entries)]
+        while stack:
+            entry = next(stack[-1], None)
+            if entry is None:
+                stack.pop()
+                continue
+            sort_key, path, is_dir = entry
+            if is_dir:
+                if marker is not None and _subtree_before_marker(
+                        sort_key, marker, descending):
+                    continue
+                stack.append(iter(_sorted_entries(path, '', sort_key,
+                                                  descending)))
+                continue
+            if marker is not None and (sort_key >= marker if descending
+                                       else sort_key <= marker):
+                continue
+            yield sort_key
+
+
+def _subtree_before_marker(dir_key, marker, descending):
+    # dir_key ends with '/'; every key of the subtree starts with it.
+    if marker.startswith(dir_key):
+        return False
+    return marker <= dir_key if descending else marker > dir_key
+
+
+def _sorted_entries(directory, name_prefix, key_base, descending):
+    """Entries of ``directory`` as (key or key prefix, path, is_dir).
+
+    Directories sort by their name plus '/', which is exactly where every
+    key inside them falls among the files' keys.
+    """
+    entries = []
+    try:
+        scanner = os.scandir(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return entries
+    with scanner:
+        for entry in scanner:
+            name = entry.name
+            if _TMP_MARK in name or not name.startswith(name_prefix):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                entries.append((key_base + name + '/', entry.path, True))
+            elif entry.is_file(follow_symlinks=False):
+                entries.append((key_base + name, entry.path, False))
+    entries.sort(key=lambda e: e[0], reverse=descending)
+    return entries
+
+
+def _remove_quietly(path):
+    try:
+        os.remove(path)
+    except OSError:
+        pass

@@ -1,0 +1,176 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Functional test helpers: a real karbor-all process and an HTTP client.
+
+Nothing here is mocked: the process under test is the same ``karbor-all``
+a user runs, with SQLite and a file-system bank in a temporary state
+directory, and requests go over a real socket.
+"""
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import fixtures
+
+from karbor.tests import base
+
+NOOP_PROVIDER_ID = 'b766f37c-d011-4026-8228-28730d734a3f'
+
+
+class KarborAllFixture(fixtures.Fixture):
+    """Start ``karbor-all`` on a free port in a fresh state directory."""
+
+    def __init__(self, state_dir=None, config_file=None, extra_args=()):
+        super().__init__()
+        self.state_dir = state_dir
+        self.config_file = config_file
+        self.extra_args = list(extra_args)
+
+    def _setUp(self):
+        if self.state_dir is None:
+            self.state_dir = self.useFixture(fixtures.TempDir()).path
+        self.log_path = os.path.join(self.state_dir, 'karbor-all.log')
+        args = [sys.executable, '-m', 'karbor.cmd.all',
+                '--state-dir', self.state_dir, '--bind-port', '0',
+                '--log-file', self.log_path]
+        if self.config_file:
+            args += ['--config-file', self.config_file]
+        args += self.extra_args
+        self.process = subprocess.Popen(
+            args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, cwd=self.state_dir)
+        self.addCleanup(self.stop)
+        self.url = self._wait_for_listening(timeout=60)
+
+    def _wait_for_listening(self, timeout):
+        deadline = time.monotonic() + timeout
+        seen = []
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.process.stdout], [], [], 0.5)
+            if ready:
+                line = self.process.stdout.readline()
+                if line.startswith('listening on '):
+                    return line.split()[-1].strip()
+                if line:
+                    seen.append(line)
+            if self.process.poll() is not None:
+                break
+        raise RuntimeError('karbor-all did not start: %s\n%s'
+                           % (''.join(seen)[-3000:], self.read_log()))
+
+    def read_log(self):
+        try:
+            with open(self.log_path) as f:
+                return f.read()[-5000:]
+        except OSError:
+            return ''
+
+    def stop(self, sig=signal.SIGTERM, timeout=60):
+        """Stop the process; returns its exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process.stdout.close()
+        return self.process.returncode
+
+    def client(self, project_id=None, user='functional', roles=None):
+        """A client for ``project_id`` (a new one by default).
+
+        Without ``roles`` the no-auth token makes the caller an admin; with
+        roles (e.g. ``'member,reader'``) it is an ordinary project user.
+        """
+        project_id = project_id or uuid.uuid4().hex
+        token = '%s:%s' % (user, project_id)
+        if roles:
+            token += ':' + roles
+        return ApiClient('%s/v1/%s' % (self.url, project_id),
+                         token=token, project_id=project_id)
+
+
+class ApiError(Exception):
+    def __init__(self, status, body):
+        super().__init__('HTTP %s: %s' % (status, body))
+        self.status = status
+        self.body = body
+
+
+class ApiClient:
+    """A tiny JSON client for Karbor's API (standard library only)."""
+
+    def __init__(self, endpoint, token, project_id):
+        self.endpoint = endpoint
+        self.token = token
+        self.project_id = project_id
+
+    def request(self, method, path, body=None, raw_body=None, headers=None,
+                expect_json=True):
+        data = raw_body
+        all_headers = {'X-Auth-Token': self.token,
+                       'Accept': 'application/json'}
+        if body is not None:
+            data = json.dumps(body).encode()
+        if data is not None:
+            all_headers['Content-Type'] = 'application/json'
+        all_headers.update(headers or {})
+        req = urllib.request.Request(self.endpoint + path, data=data,
+                                     method=method, headers=all_headers)
+        try:
+            with urllib.request.urlopen(req, timeout=60) as resp:
+                status, payload = resp.status, resp.read()
+        except urllib.error.HTTPError as e:
+            status, payload = e.code, e.read()
+        text = payload.decode() if payload else ''
+        parsed = json.loads(text) if (text and expect_json) else text
+        if status >= 400:
+            raise ApiError(status, parsed)
+        return status, parsed
+
+    def get(self, path):
+        return self.request('GET', path)[1]
+
+    def post(self, path, body):
+        return self.request('POST', path, body)[1]
+
+    def put(self, path, body):
+        return self.request('PUT', path, body)[1]
+
+    def delete(self, path):
+        return self.request('DELETE', path)[1]
+
+    def wait_for(self, path, key, field, values, timeout=60):
+        """Poll ``GET path`` until ``body[key][field]`` is in ``values``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            item = self.get(path)[key]
+            if item[field] in values or time.monotonic() > deadline:
+                return item
+            time.sleep(0.2)
+
+
+class FunctionalTestCase(base.TestCase):
+    """Each test gets its own karbor-all unless the class shares one."""
+
+    def start_karbor(self, **kwargs):
+        return self.useFixture(KarborAllFixture(**kwargs))

@@ -1,0 +1,319 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Tests of the file-system bank plugin, on real temporary directories."""
+
+import hashlib
+import io
+import json
+import os
+from unittest import mock
+
+import ddt
+from oslo_config import cfg
+
+from karbor import exception
+from karbor.services.protection import bank_plugin
+from karbor.services.protection.bank_plugins import file_system_bank_plugin
+from karbor.tests import base
+
+
+def make_config(directory, path=None, **extra):
+    """Write a provider-style file and load it into its own ConfigOpts."""
+    lines = ['[file_system_bank_plugin]']
+    if path is not None:
+        lines.append('file_system_bank_path = %s' % path)
+    lines.extend('%s = %s' % item for item in extra.items())
+    conf_path = os.path.join(directory, 'provider.conf')
+    with open(conf_path, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    config = cfg.ConfigOpts()
+    config(args=[], default_config_files=[conf_path], default_config_dirs=[],
+           use_env=False)
+    return config
+
+
+@ddt.ddt
+class FileSystemBankPluginTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.bank_path = os.path.join(self.state_path, 'bank')
+        self.plugin = file_system_bank_plugin.FileSystemBankPlugin(
+            make_config(self.state_path, self.bank_path))
+        self.root = os.path.join(self.bank_path, 'karbor')
+
+    def _file(self, key):
+        return os.path.join(self.root, key.lstrip('/'))
+
+    def _read(self, key):
+        with open(self._file(key), 'rb') as f:
+            return f.read()
+
+    def test_missing_path_is_a_clear_error(self):
+        exc = self.assertRaises(
+            exception.InvalidConfiguration,
+            file_system_bank_plugin.FileSystemBankPlugin,
+            make_config(self.state_path))
+        self.assertIn('file_system_bank_path', str(exc))
+
+    def test_container_option(self):
+        plugin = file_system_bank_plugin.FileSystemBankPlugin(
+            make_config(self.state_path, self.bank_path,
+                        bank_object_container='other'))
+        plugin.update_object('/a', 'v')
+        self.assertTrue(os.path.isfile(
+            os.path.join(self.bank_path, 'other', 'a')))
+
+    def test_on_disk_format_is_upstream(self):
+        self.plugin.update_object('/checkpoints/c/index.json',
+                                  {'id': 'c', 'n': 1})
+        self.plugin.update_object('/indices/x/1@c', 'c')
+        self.plugin.update_object('/blob', b'\xff\x00')
+        self.assertEqual({'id': 'c', 'n': 1},
+                         json.loads(self._read('/checkpoints/c/index.json')))
+        self.assertEqual(b'c', self._read('/indices/x/1@c'))
+        self.assertEqual(b'\xff\x00', self._read('/blob'))
+
+    def test_reads_files_written_by_upstream(self):
+        os.makedirs(os.path.join(self.root, 'checkpoints', 'c'))
+        with open(self._file('/checkpoints/c/index.json'), 'w') as f:
+            f.write('{"version": "0.9", "status": "available"}')
+        with open(self._file('/checkpoints/c/status'), 'w') as f:
+            f.write('available')
+        self.assertEqual({'version': '0.9', 'status': 'available'},
+                         self.plugin.get_object('/checkpoints/c/index.json'))
+        self.assertEqual('available',
+                         self.plugin.get_object('/checkpoints/c/status'))
+
+    @ddt.data(('text', 'text'), ({'a': [1, None]}, {'a': [1, None]}),
+              ([1, 2], [1, 2]), (12, 12), ('', ''),
+              # The documented ambiguity of upstream's format.
+              ('123', 123), ('null', None),
+              (b'\xff\xfe', b'\xff\xfe'))
+    @ddt.unpack
+    def test_value_round_trip(self, value, expected):
+        self.plugin.update_object('/k', value)
+        self.assertEqual(expected, self.plugin.get_object('/k'))
+
+    def test_get_missing(self):
+        self.assertRaises(exception.BankObjectNotFound,
+                          self.plugin.get_object, '/nope')
+        self.plugin.update_object('/dir/file', 'v')
+        self.assertRaises(exception.BankObjectNotFound,
+                          self.plugin.get_object, '/dir')
+        self.assertRaises(exception.BankObjectNotFound,
+                          self.plugin.get_object, '/dir/file/sub')
+
+    def test_overwrite_is_atomic_and_leaves_no_temp_files(self):
+        self.plugin.update_object('/a/b', 'one')
+        self.plugin.update_object('/a/b', 'two')
+        self.assertEqual('two', self.plugin.get_object('/a/b'))
+        self.assertEqual(['b'], os.listdir(os.path.join(self.root, 'a')))
+
+    def test_fsync_option(self):
+        plugin = file_system_bank_plugin.FileSystemBankPlugin(
+            make_config(self.state_path, self.bank_path,
+                        file_system_bank_fsync='true'))
+        plugin.update_object('/f', 'v')
+        self.assertEqual('v', plugin.get_object('/f'))
+
+    def test_delete_removes_empty_parents_only(self):
+        self.plugin.update_object('/a/b/c/d', 'v')
+        self.plugin.update_object('/a/x', 'v')
+        self.plugin.delete_object('/a/b/c/d')
+        self.assertFalse(os.path.exists(os.path.join(self.root, 'a', 'b')))
+        self.assertTrue(os.path.isfile(self._file('/a/x')))
+        self.plugin.delete_object('/a/x')
+        self.assertFalse(os.path.exists(os.path.join(self.root, 'a')))
+        self.assertTrue(os.path.isdir(self.root))
+        # Deleting again is not an error.
+        self.plugin.delete_object('/a/x')
+
+    @ddt.data('/../outside', '/a/../../outside', '/', '/a/./b',
+              '/a#tmp-x')
+    def test_keys_escaping_root_rejected(self, key):
+        self.assertRaises(exception.InvalidBankKey,
+                          self.plugin.update_object, key, 'v')
+        self.assertRaises(exception.InvalidBankKey,
+                          self.plugin.get_object, key)
+        self.assertRaises(exception.InvalidBankKey,
+                          self.plugin.delete_object, key)
+        self.assertFalse(os.path.exists(
+            os.path.join(self.bank_path, 'outside')))
+
+    def test_symlink_out_of_bank_rejected(self):
+        outside = os.path.join(self.state_path, 'outside')
+        os.makedirs(outside)
+        os.symlink(outside, os.path.join(self.root, 'link'))
+        self.assertRaises(exception.InvalidBankKey,
+                          self.plugin.update_object, '/link/x', 'v')
+        self.assertEqual([], os.listdir(outside))
+        self.assertEqual([], self.plugin.list_objects('/'))
+
+    def test_owner_id_stable(self):
+        self.assertEqual(self.plugin.get_owner_id(),
+                         self.plugin.get_owner_id())
+
+
+@ddt.ddt
+class FileSystemBankListTest(base.TestCase):
+
+    # Directory 'a' sorts among files 'a-c', 'a.b' (before 'a/') and 'ba'
+    # (after); inside it, directory 'b' among 'b-', 'b0' and 'bz'.
+    KEYS = ['/a-c', '/a/b-', '/a/b/c', '/a/b/d/e', '/a/b0', '/a/bz', '/a.b',
+            '/b/1@x', '/b/2@x', '/ba']
+
+    def setUp(self):
+        super().setUp()
+        self.plugin = file_system_bank_plugin.FileSystemBankPlugin(
+            make_config(self.state_path,
+                        os.path.join(self.state_path, 'bank')))
+        self.keys = list(self.KEYS)
+        for key in self.keys:
+            self.plugin.update_object(key, 'v')
+
+    def test_sorted_both_ways(self):
+        self.assertEqual(sorted(self.keys), self.plugin.list_objects())
+        self.assertEqual(sorted(self.keys, reverse=True),
+                         self.plugin.list_objects(sort_dir='desc'))
+
+    @ddt.data('/', '/a', '/a/', '/a/b', '/a/b/', '/a/b/d/', '/b/', '/b/1',
+              '/c', '/nothing/here/', '/a-', '/a/b/c/')
+    def test_prefix(self, prefix):
+        expected = sorted(k for k in self.keys if k.startswith(prefix))
+        self.assertEqual(expected, self.plugin.list_objects(prefix))
+        self.assertEqual(expected[::-1],
+                         self.plugin.list_objects(prefix, sort_dir='desc'))
+
+    @ddt.data(None, '/', '/a', '/a/b', '/a/b/c', '/a/b/d', '/a/c', '/a.b',
+              '/a/b0', '/b/1@x', '/zzz', '/0')
+    def test_marker_and_limit(self, marker):
+        for desc in (False, True):
+            ordered = sorted(self.keys, reverse=desc)
+            if marker is not None:
+                ordered = [k for k in ordered
+                           if (k < marker if desc else k > marker)]
+            for limit in (None, 1, 2, 100):
+                expected = ordered if limit is None else ordered[:limit]
+                self.assertEqual(
+                    expected,
+                    self.plugin.list_objects(
+                        marker=marker, limit=limit,
+                        sort_dir='desc' if desc else 'asc'),
+                    'marker=%s limit=%s desc=%s' % (marker, limit, desc))
+
+    def test_zero_limit(self):
+        self.assertEqual([], self.plugin.list_objects(limit=0))
+
+    def test_listing_does_not_open_files(self):
+        with mock.patch('builtins.open', autospec=True,
+                        side_effect=AssertionError), \
+                mock.patch.object(os, 'open', autospec=True,
+                                  side_effect=AssertionError):
+            self.assertEqual(sorted(self.keys), self.plugin.list_objects())
+
+    def test_temp_files_are_not_listed(self):
+        tmp = os.path.join(self.state_path, 'bank', 'karbor', 'b',
+                           '3@x#tmp-123')
+        with open(tmp, 'w') as f:
+            f.write('partial')
+        self.assertEqual(['/b/1@x', '/b/2@x'],
+                         self.plugin.list_objects('/b/'))
+
+    def test_large_directory_starts_at_prefix(self):
+        prefix = '/indices/by-provider/p/proj/'
+        base_dir = os.path.join(self.state_path, 'bank', 'karbor',
+                                'indices', 'by-provider', 'p', 'proj')
+        os.makedirs(base_dir)
+        names = ['%d@id%05d' % (1700000000 + i, i) for i in range(10000)]
+        for name in names:
+            with open(os.path.join(base_dir, name), 'w') as f:
+                f.write('x')
+        scanned = []
+        real_scandir = os.scandir
+
+        def counting_scandir(path):
+            scanned.append(path)
+            return real_scandir(path)
+        self.patch(os, 'scandir', counting_scandir)
+        page = self.plugin.list_objects(prefix, limit=3, sort_dir='desc')
+        self.assertEqual([prefix + n for n in names[-1:-4:-1]], page)
+        page = self.plugin.list_objects(prefix, limit=2,
+                                        marker=prefix + names[5000])
+        self.assertEqual([prefix + n for n in names[5001:5003]], page)
+        self.assertEqual(10000, len(self.plugin.list_objects(prefix)))
+        self.assertEqual({base_dir}, set(scanned))
+
+
+class FileSystemBankStreamTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.plugin = file_system_bank_plugin.FileSystemBankPlugin(
+            make_config(self.state_path,
+                        os.path.join(self.state_path, 'bank')))
+        self.bank = bank_plugin.Bank(self.plugin)
+
+    def test_stream_round_trip(self):
+        data = os.urandom(3 * 1024 * 1024 + 17)
+        reads = []
+
+        class Source(io.BytesIO):
+            def read(self, size=-1):
+                reads.append(size)
+                return super().read(size)
+
+        result = self.bank.put_object_stream('/data/blob', Source(data),
+                                             size=len(data))
+        md5 = hashlib.md5(data).hexdigest()
+        self.assertEqual({'size': len(data), 'md5': md5}, result)
+        # Streaming reads bounded chunks, never the whole source at once.
+        self.assertNotIn(-1, reads)
+        self.assertTrue(all(0 < s <= bank_plugin.CHUNK_SIZE for s in reads))
+        self.assertEqual({'size': len(data), 'md5': md5},
+                         self.bank.head_object('/data/blob'))
+        with self.bank.open_object_reader('/data/blob') as reader:
+            chunks = list(reader)
+        self.assertEqual(data, b''.join(chunks))
+        self.assertTrue(all(len(c) <= bank_plugin.CHUNK_SIZE
+                            for c in chunks))
+
+    def test_stream_from_iterable(self):
+        result = self.bank.put_object_stream('/x', iter([b'ab', b'cd']))
+        self.assertEqual(4, result['size'])
+        self.assertEqual(b'abcd', self.bank.open_object_reader('/x').read())
+
+    def test_size_mismatch_keeps_old_object(self):
+        self.bank.update_object('/x', 'old')
+        self.assertRaises(exception.BankUpdateObjectFailed,
+                          self.bank.put_object_stream, '/x',
+                          io.BytesIO(b'new data'), size=3)
+        self.assertEqual('old', self.bank.get_object('/x'))
+        self.assertEqual(['x'], os.listdir(self.plugin.root))
+
+    def test_failing_source_keeps_old_object(self):
+        self.bank.update_object('/x', 'old')
+
+        def chunks():
+            yield b'partial'
+            raise IOError('source broke')
+        self.assertRaises(exception.BankUpdateObjectFailed,
+                          self.bank.put_object_stream, '/x', chunks())
+        self.assertEqual('old', self.bank.get_object('/x'))
+        self.assertEqual(['x'], os.listdir(self.plugin.root))
+
+    def test_missing_objects(self):
+        self.assertRaises(exception.BankObjectNotFound,
+                          self.bank.open_object_reader, '/none')
+        self.assertRaises(exception.BankObjectNotFound,
+                          self.bank.head_object, '/none')

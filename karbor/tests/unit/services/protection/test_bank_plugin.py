@@ -1,0 +1,239 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Tests of karbor.services.protection.bank_plugin."""
+
+import hashlib
+import io
+import json
+
+import ddt
+
+from karbor import exception
+from karbor.services.protection import bank_plugin
+from karbor.tests import base
+
+
+class DictBankPlugin(bank_plugin.BankPlugin):
+    """A bank plugin in a dict, relying on the base streaming defaults."""
+
+    def __init__(self):
+        super().__init__(None)
+        self.objects = {}
+        self.calls = []
+
+    def update_object(self, key, value, context=None):
+        self.calls.append(('update', key))
+        if isinstance(value, (str, bytes)):
+            self.objects[key] = value
+        else:
+            self.objects[key] = json.dumps(value)
+
+    def get_object(self, key, context=None):
+        self.calls.append(('get', key))
+        if key not in self.objects:
+            raise exception.BankObjectNotFound(key=key)
+        return self.objects[key]
+
+    def list_objects(self, prefix=None, limit=None, marker=None,
+                     sort_dir=None, context=None):
+        self.calls.append(('list', prefix, marker))
+        desc = sort_dir == 'desc'
+        keys = sorted((k for k in self.objects
+                       if k.startswith(prefix or '/')), reverse=desc)
+        if marker is not None:
+            keys = [k for k in keys if (k < marker if desc else k > marker)]
+        return keys if limit is None else keys[:limit]
+
+    def delete_object(self, key, context=None):
+        self.calls.append(('delete', key))
+        self.objects.pop(key, None)
+
+    def get_owner_id(self, context=None):
+        return 'owner'
+
+
+@ddt.ddt
+class BankTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.plugin = DictBankPlugin()
+        self.bank = bank_plugin.Bank(self.plugin)
+
+    @ddt.data(('a', '/a'), ('/a', '/a'), ('a/b/c', '/a/b/c'),
+              ('//a//b', '/a/b'), ('a.b-c_d@e', '/a.b-c_d@e'),
+              ('/.hidden', '/.hidden'))
+    @ddt.unpack
+    def test_key_normalised(self, key, expected):
+        self.bank.update_object(key, 'v')
+        self.assertEqual({expected: 'v'}, self.plugin.objects)
+        self.assertEqual('v', self.bank.get_object(key))
+
+    @ddt.data('', 'a/', '/a/b/', 'a b', 'a#b', 'a/../b', '../a', 'a/./b',
+              '.', '..', 'a/..', 'é', None, 5)
+    def test_invalid_keys(self, key):
+        self.assertRaises(exception.InvalidBankKey,
+                          self.bank.update_object, key, 'v')
+        self.assertRaises(exception.InvalidBankKey,
+                          self.bank.get_object, key)
+        self.assertRaises(exception.InvalidBankKey,
+                          self.bank.delete_object, key)
+        self.assertEqual({}, self.plugin.objects)
+
+    def test_list_prefix_keeps_trailing_slash(self):
+        for key in ('/a/b', '/a/bc', '/ab'):
+            self.bank.update_object(key, 'v')
+        self.assertEqual(['/a/b', '/a/bc'], self.bank.list_objects('a/'))
+        self.assertEqual(['/a/b', '/a/bc', '/ab'],
+                         self.bank.list_objects('/a'))
+        self.assertEqual(['/ab', '/a/bc', '/a/b'],
+                         self.bank.list_objects(sort_dir='desc'))
+        self.assertEqual(['/a/bc'],
+                         self.bank.list_objects('/a/', marker='a/b'))
+
+    def test_delegation_and_owner(self):
+        self.bank.update_object('/x', {'a': 1})
+        self.assertEqual('{"a": 1}', self.bank.get_object('/x'))
+        self.bank.delete_object('x')
+        self.assertEqual({}, self.plugin.objects)
+        self.assertEqual('owner', self.bank.get_owner_id())
+
+    def test_default_streaming(self):
+        data = b'\x00\x01' * 100000
+        result = self.bank.put_object_stream('/blob', io.BytesIO(data),
+                                             size=len(data))
+        self.assertEqual({'size': len(data),
+                          'md5': hashlib.md5(data).hexdigest()}, result)
+        self.assertEqual({'size': len(data),
+                          'md5': hashlib.md5(data).hexdigest()},
+                         self.bank.head_object('blob'))
+        with self.bank.open_object_reader('blob') as reader:
+            self.assertEqual(data, b''.join(reader))
+
+    def test_default_stream_from_iterable_and_size_mismatch(self):
+        result = self.bank.put_object_stream('/blob', [b'ab', b'', b'cd'])
+        self.assertEqual(4, result['size'])
+        self.assertRaises(exception.BankUpdateObjectFailed,
+                          self.bank.put_object_stream, '/other',
+                          [b'abc'], size=2)
+        self.assertNotIn('/other', self.plugin.objects)
+
+    def test_default_reader_serialises_values(self):
+        self.plugin.objects['/s'] = 'text'
+        self.plugin.objects['/d'] = {'a': 1}
+        self.assertEqual(b'text', self.bank.open_object_reader('s').read())
+        self.assertEqual({'a': 1}, json.loads(
+            self.bank.open_object_reader('d').read()))
+        self.assertRaises(exception.BankObjectNotFound,
+                          self.bank.head_object, 'missing')
+        self.assertRaises(exception.BankObjectNotFound,
+                          self.bank.open_object_reader, 'missing')
+
+    def test_object_reader_chunks(self):
+        reader = bank_plugin.ObjectReader(io.BytesIO(b'abcdefg'),
+                                          chunk_size=3)
+        self.assertEqual([b'abc', b'def', b'g'], list(reader))
+        reader = bank_plugin.ObjectReader(io.BytesIO(b'abcdefg'))
+        self.assertEqual(b'ab', reader.read(2))
+        self.assertEqual(b'cdefg', reader.read())
+        buf = bytearray(4)
+        reader = bank_plugin.ObjectReader(io.BytesIO(b'xy'))
+        self.assertEqual(2, reader.readinto(buf))
+        reader.close()
+        self.assertTrue(reader.closed)
+
+    def test_value_to_bytes(self):
+        self.assertEqual(b'abc', bank_plugin.value_to_bytes('abc'))
+        self.assertEqual(b'\xff', bank_plugin.value_to_bytes(b'\xff'))
+        self.assertEqual(b'[1, 2]', bank_plugin.value_to_bytes([1, 2]))
+        self.assertEqual(b'null', bank_plugin.value_to_bytes(None))
+
+    def test_abstract(self):
+        self.assertRaises(TypeError, bank_plugin.BankPlugin, None)
+        self.assertRaises(TypeError, bank_plugin.LeasePlugin)
+
+
+class BankSectionTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.plugin = DictBankPlugin()
+        self.bank = bank_plugin.Bank(self.plugin)
+        self.section = self.bank.get_sub_section('/checkpoints/cp1')
+
+    def test_relative_keys(self):
+        self.section.update_object('index.json', {'a': 1})
+        self.section.update_object('/data/x', 'v')
+        self.assertEqual({'/checkpoints/cp1/index.json': '{"a": 1}',
+                          '/checkpoints/cp1/data/x': 'v'},
+                         self.plugin.objects)
+        self.assertEqual('v', self.section.get_object('data/x'))
+        self.assertEqual('/checkpoints/cp1/', self.section.section)
+
+    def test_list_relative_with_marker_and_prefix(self):
+        for key in ('a', 'b', 'c/d', 'c/e'):
+            self.section.update_object(key, 'v')
+        self.bank.update_object('/checkpoints/cp10/x', 'v')
+        self.bank.update_object('/checkpoints/cp0', 'v')
+        self.assertEqual(['a', 'b', 'c/d', 'c/e'],
+                         self.section.list_objects())
+        self.assertEqual(['c/d', 'c/e'], self.section.list_objects('c/'))
+        self.assertEqual(['c/e'], self.section.list_objects('c/',
+                                                            marker='c/d'))
+        self.assertEqual(['c/e', 'c/d', 'b'],
+                         self.section.list_objects(sort_dir='desc', limit=3))
+        self.assertEqual(['b', 'a'], self.section.list_objects(
+            marker='c/d', sort_dir='desc'))
+        self.assertIn(('list', '/checkpoints/cp1/c/',
+                       '/checkpoints/cp1/c/d'), self.plugin.calls)
+
+    def test_readonly(self):
+        self.section.update_object('k', 'v')
+        readonly = self.bank.get_sub_section('/checkpoints/cp1',
+                                             is_writable=False)
+        self.assertFalse(readonly.is_writable())
+        self.assertEqual('v', readonly.get_object('k'))
+        self.assertEqual(['k'], readonly.list_objects())
+        self.assertRaises(exception.BankReadonlyViolation,
+                          readonly.update_object, 'k', 'w')
+        self.assertRaises(exception.BankReadonlyViolation,
+                          readonly.delete_object, 'k')
+        self.assertRaises(exception.BankReadonlyViolation,
+                          readonly.put_object_stream, 'k', [b'x'])
+        nested = readonly.get_sub_section('sub', is_writable=True)
+        self.assertFalse(nested.is_writable())
+        self.assertEqual({'/checkpoints/cp1/k': 'v'}, self.plugin.objects)
+
+    def test_nested_sections(self):
+        nested = self.section.get_sub_section('resource-data/r1')
+        self.assertTrue(nested.is_writable())
+        nested.update_object('status', 'available')
+        self.assertEqual(
+            'available',
+            self.plugin.objects['/checkpoints/cp1/resource-data/r1/status'])
+        self.assertEqual(['resource-data/r1/status'],
+                         self.section.list_objects())
+
+    def test_keys_cannot_escape_section(self):
+        for key in ('../cp2/index.json', '', '/', 'a/../../x'):
+            self.assertRaises(exception.InvalidBankKey,
+                              self.section.update_object, key, 'v')
+        self.assertEqual({}, self.plugin.objects)
+
+    def test_streaming_through_section(self):
+        self.section.put_object_stream('blob', io.BytesIO(b'data'))
+        self.assertEqual({'size': 4, 'md5': hashlib.md5(b'data').hexdigest()},
+                         self.section.head_object('blob'))
+        self.assertEqual(b'data',
+                         self.section.open_object_reader('blob').read())
+        self.assertEqual('owner', self.section.get_owner_id())

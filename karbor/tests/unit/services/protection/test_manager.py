@@ -1,0 +1,571 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Tests of the protection manager, on real banks and a real database."""
+
+import datetime
+import os
+from unittest import mock
+
+import ddt
+import fixtures
+from oslo_serialization import jsonutils
+
+from karbor.common import constants
+from karbor import context
+from karbor import exception
+from karbor import objects
+from karbor.services.protection.flows import utils as flow_utils
+from karbor.services.protection import manager
+from karbor.tests import base
+from karbor.tests.unit.services.protection import fake_protection as fakes
+
+FAILING_PROVIDER_ID = 'f0000000-0000-4000-8000-00000000000f'
+STRICT_PROVIDER_ID = '50000000-0000-4000-8000-000000000005'
+UNKNOWN_ID = 'dead0000-0000-4000-8000-000000000000'
+
+
+class ManagerTestBase(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.records = self.useFixture(fakes.Records())
+        directory = self.useFixture(fixtures.TempDir()).path
+        providers_dir = os.path.join(directory, 'providers.d')
+        os.mkdir(providers_dir)
+        for provider_id, plugins in (
+                (fakes.PROVIDER_ID, None),
+                (FAILING_PROVIDER_ID, ['karbor-noop-protection-plugin',
+                                       fakes.FAILING_PLUGIN]),
+                (STRICT_PROVIDER_ID, [fakes.STRICT_PLUGIN])):
+            fakes.write_provider_file(
+                providers_dir, os.path.join(directory, provider_id),
+                plugins, provider_id=provider_id,
+                name='%s.conf' % provider_id)
+        self.flags(provider_config_dir=providers_dir)
+        self.manager = manager.ProtectionManager()
+        self.addCleanup(self.manager.cleanup_host)
+        self.manager.init_host()
+        self.ctx = context.RequestContext(user_id='u',
+                                          project_id=fakes.PROJECT_ID)
+        self.other_ctx = context.RequestContext(
+            user_id='u2', project_id=fakes.OTHER_PROJECT_ID)
+        self.admin_ctx = context.RequestContext(
+            user_id='admin', project_id=fakes.OTHER_PROJECT_ID,
+            is_admin=True)
+
+    def provider(self, provider_id=fakes.PROVIDER_ID):
+        return self.manager.provider_registry.show_provider(provider_id)
+
+    def wait(self):
+        self.assertTrue(self.manager.worker.wait(timeout=30))
+
+    def protect(self, provider_id=fakes.PROVIDER_ID,
+                resources=(fakes.SERVER, fakes.VOLUME), ctx=None,
+                wait=True, **plan_kwargs):
+        ctx = ctx or self.ctx
+        plan = fakes.FakePlan([dict(r) for r in resources],
+                              provider_id=provider_id,
+                              project_id=ctx.project_id, **plan_kwargs)
+        view = self.manager.protect(
+            ctx, plan, {'status': constants.CHECKPOINT_STATUS_PROTECTING,
+                        'extra_info': {'created_by': 'manual'}})
+        if wait:
+            self.wait()
+        return view
+
+    def status(self, checkpoint_id, provider_id=fakes.PROVIDER_ID):
+        return self.provider(provider_id).get_checkpoint(
+            checkpoint_id).status
+
+    def set_status(self, checkpoint_id, status,
+                   provider_id=fakes.PROVIDER_ID):
+        checkpoint = self.provider(provider_id).get_checkpoint(checkpoint_id)
+        checkpoint.status = status
+        checkpoint.commit()
+
+
+class ProtectTest(ManagerTestBase):
+
+    def test_protect(self):
+        view = self.protect(wait=False)
+        self.assertEqual(constants.CHECKPOINT_STATUS_PROTECTING,
+                         view['status'])
+        self.assertEqual(fakes.PROJECT_ID, view['project_id'])
+        self.assertEqual(fakes.PLAN_ID, view['protection_plan']['id'])
+        self.assertEqual({'created_by': 'manual'},
+                         jsonutils.loads(view['extra_info']))
+        self.assertIn(fakes.SERVER['id'], view['resource_graph'])
+        self.wait()
+        self.assertEqual('available', self.status(view['id']))
+        logs = self.records.operation_logs(checkpoint_id=view['id'])
+        self.assertEqual(1, len(logs))
+        log = logs[0]
+        self.assertEqual(('protect', 'available', fakes.PLAN_ID,
+                          fakes.PROVIDER_ID, fakes.PROJECT_ID),
+                         (log.operation_type, log.status, log.plan_id,
+                          log.provider_id, log.project_id))
+        self.assertIsNotNone(log.ended_at)
+        self.assertEqual('test-host', log.get_extra_info()['host'])
+
+    def test_project_plan_builds_its_graph_on_the_default(self):
+        project = {'type': constants.PROJECT_RESOURCE_TYPE,
+                   'id': fakes.PROJECT_ID, 'name': 'demo'}
+        view = self.protect(resources=(project,))
+        self.assertEqual('available', self.status(view['id']))
+
+    def test_failing_plugin(self):
+        view = self.protect(provider_id=FAILING_PROVIDER_ID)
+        self.assertEqual('error', self.status(view['id'],
+                                              FAILING_PROVIDER_ID))
+        log = self.records.operation_logs(checkpoint_id=view['id'])[0]
+        self.assertEqual('error', log.status)
+        self.assertIn('the server plugin broke', log.error_info)
+
+    def test_plan_without_resources(self):
+        e = self.assertRaises(exception.InvalidPlan, self.protect,
+                              resources=())
+        self.assertEqual(400, e.code)
+
+    def test_unknown_provider(self):
+        self.assertRaises(exception.ProviderNotFound, self.protect,
+                          provider_id=UNKNOWN_ID)
+
+    def test_type_without_plugin_is_refused_before_anything(self):
+        e = self.assertRaises(exception.InvalidPlan, self.protect,
+                              provider_id=STRICT_PROVIDER_ID)
+        self.assertIn(constants.SERVER_RESOURCE_TYPE, str(e))
+        self.assertEqual([], self.provider(STRICT_PROVIDER_ID)
+                         .list_checkpoints(fakes.PROJECT_ID,
+                                           STRICT_PROVIDER_ID))
+        self.assertEqual([], self.records.operation_logs())
+
+    def test_scheduled_operation_id_reaches_the_log(self):
+        plan = fakes.FakePlan([dict(fakes.VOLUME)])
+        op_id = 'e0000000-0000-4000-8000-00000000000e'
+        view = self.manager.protect(self.ctx, plan, {'extra_info': {
+            'created_by': 'operation-engine',
+            'scheduled_operation_id': op_id}})
+        self.wait()
+        log = self.records.operation_logs(checkpoint_id=view['id'])[0]
+        self.assertEqual(op_id, log.scheduled_operation_id)
+
+
+class StartFailureTest(ManagerTestBase):
+    """An operation that cannot start leaves nothing running."""
+
+    def _checkpoint_ids(self):
+        return self.provider().list_checkpoints(fakes.PROJECT_ID,
+                                                fakes.PROVIDER_ID)
+
+    def test_protect_with_a_stopped_worker(self):
+        self.manager.worker.stop()
+        self.assertRaises(RuntimeError, self.protect, wait=False)
+        [checkpoint_id] = self._checkpoint_ids()
+        self.assertEqual('error', self.status(checkpoint_id))
+        log = self.records.operation_logs(checkpoint_id=checkpoint_id)[0]
+        self.assertEqual('error', log.status)
+        self.assertIn('stopped', log.error_info)
+
+    def test_protect_when_the_log_cannot_be_written(self):
+        with mock.patch.object(flow_utils, 'create_operation_log',
+                               autospec=True,
+                               side_effect=RuntimeError('db down')):
+            self.assertRaises(RuntimeError, self.protect, wait=False)
+        [checkpoint_id] = self._checkpoint_ids()
+        self.assertEqual('error', self.status(checkpoint_id))
+
+    def test_delete_restore_verify_with_a_stopped_worker(self):
+        checkpoint_id = self.protect()['id']
+        self.manager.worker.stop()
+        restore = self.records.new_restore(self.ctx,
+                                           checkpoint_id=checkpoint_id)
+        self.assertRaises(RuntimeError, self.manager.restore, self.ctx,
+                          restore)
+        self.assertEqual('fail', self.records.restore(restore.id).status)
+        verification = self.records.new_verification(
+            self.ctx, checkpoint_id=checkpoint_id)
+        self.assertRaises(RuntimeError, self.manager.verification,
+                          self.ctx, verification)
+        self.assertEqual('fail', self.records.verification(
+            verification.id).status)
+        self.assertRaises(RuntimeError, self.manager.delete, self.ctx,
+                          fakes.PROVIDER_ID, checkpoint_id)
+        self.assertEqual('error-deleting', self.status(checkpoint_id))
+        for log in self.records.operation_logs():
+            self.assertIsNotNone(log.ended_at)
+
+
+class CheckpointQueriesTest(ManagerTestBase):
+
+    def setUp(self):
+        super().setUp()
+        self.ids = [self.protect()['id'] for _ in range(3)]
+        self.other_id = self.protect(ctx=self.other_ctx)['id']
+
+    def test_list_is_newest_first_and_scoped_to_the_project(self):
+        views = self.manager.list_checkpoints(self.ctx, fakes.PROVIDER_ID)
+        self.assertEqual(set(self.ids), {v['id'] for v in views})
+        keys = [(v['created_at'], v['id']) for v in views]
+        self.assertEqual(3, len(keys))
+        ascending = self.manager.list_checkpoints(
+            self.ctx, fakes.PROVIDER_ID, sort_dirs=['asc'])
+        self.assertEqual([v['id'] for v in views],
+                         [v['id'] for v in reversed(ascending)])
+
+    def test_list_pages(self):
+        first = self.manager.list_checkpoints(self.ctx, fakes.PROVIDER_ID,
+                                              limit=2)
+        self.assertEqual(2, len(first))
+        rest = self.manager.list_checkpoints(
+            self.ctx, fakes.PROVIDER_ID, marker=first[-1]['id'])
+        self.assertEqual(set(self.ids),
+                         {v['id'] for v in first + rest})
+
+    def test_list_filters(self):
+        self.assertEqual([], self.manager.list_checkpoints(
+            self.ctx, fakes.PROVIDER_ID, filters={'plan_id': UNKNOWN_ID}))
+        filters = {'plan_id': fakes.PLAN_ID, 'start_date': '2000-01-01'}
+        self.assertEqual(3, len(self.manager.list_checkpoints(
+            self.ctx, fakes.PROVIDER_ID, filters=filters)))
+        filters = {'start_date': datetime.date(2000, 1, 1),
+                   'end_date': datetime.date(2000, 1, 2)}
+        self.assertEqual([], self.manager.list_checkpoints(
+            self.ctx, fakes.PROVIDER_ID, filters=filters))
+
+    def test_all_tenants_only_for_admins(self):
+        self.assertEqual(3, len(self.manager.list_checkpoints(
+            self.ctx, fakes.PROVIDER_ID, all_tenants=True)))
+        self.assertEqual(4, len(self.manager.list_checkpoints(
+            self.admin_ctx, fakes.PROVIDER_ID, all_tenants=True)))
+        self.assertEqual([self.other_id], [
+            v['id'] for v in self.manager.list_checkpoints(
+                self.admin_ctx, fakes.PROVIDER_ID, all_tenants=True,
+                filters={'project_id': fakes.OTHER_PROJECT_ID})])
+
+    def test_list_unknown_provider(self):
+        self.assertRaises(exception.ProviderNotFound,
+                          self.manager.list_checkpoints, self.ctx,
+                          UNKNOWN_ID)
+
+    def test_show(self):
+        view = self.manager.show_checkpoint(self.ctx, fakes.PROVIDER_ID,
+                                            self.ids[0])
+        self.assertEqual('available', view['status'])
+        self.assertEqual(self.ids[0], view['id'])
+
+    def test_show_other_project(self):
+        e = self.assertRaises(exception.AccessCheckpointNotAllowed,
+                              self.manager.show_checkpoint, self.ctx,
+                              fakes.PROVIDER_ID, self.other_id)
+        self.assertEqual(403, e.code)
+        self.assertEqual(self.other_id, self.manager.show_checkpoint(
+            self.admin_ctx, fakes.PROVIDER_ID, self.other_id)['id'])
+
+    def test_show_unknown(self):
+        e = self.assertRaises(exception.CheckpointNotFound,
+                              self.manager.show_checkpoint, self.ctx,
+                              fakes.PROVIDER_ID, UNKNOWN_ID)
+        self.assertEqual(404, e.code)
+
+
+@ddt.ddt
+class DeleteAndResetTest(ManagerTestBase):
+
+    def setUp(self):
+        super().setUp()
+        self.checkpoint_id = self.protect()['id']
+
+    def test_delete(self):
+        self.manager.delete(self.ctx, fakes.PROVIDER_ID, self.checkpoint_id)
+        self.wait()
+        self.assertEqual('deleted', self.status(self.checkpoint_id))
+        self.assertEqual([], self.manager.list_checkpoints(
+            self.ctx, fakes.PROVIDER_ID))
+        log = self.records.operation_logs(operation_type='delete')[0]
+        self.assertEqual((self.checkpoint_id, 'deleted'),
+                         (log.checkpoint_id, log.status))
+
+    def test_delete_sets_deleting_synchronously(self):
+        self.manager.worker.stop()
+        self.manager.worker = _NoRunWorker()
+        self.manager.delete(self.ctx, fakes.PROVIDER_ID, self.checkpoint_id)
+        self.assertEqual('deleting', self.status(self.checkpoint_id))
+
+    def test_delete_failing_plugin(self):
+        checkpoint_id = self.protect(provider_id=FAILING_PROVIDER_ID)['id']
+        self.set_status(checkpoint_id, 'available', FAILING_PROVIDER_ID)
+        self.manager.delete(self.ctx, FAILING_PROVIDER_ID, checkpoint_id)
+        self.wait()
+        self.assertEqual('error-deleting',
+                         self.status(checkpoint_id, FAILING_PROVIDER_ID))
+        log = self.records.operation_logs(operation_type='delete')[0]
+        self.assertEqual('error-deleting', log.status)
+        self.assertIn('the server plugin broke', log.error_info)
+
+    @ddt.data('protecting', 'deleting', 'deleted', 'error-deleting',
+              'copying')
+    def test_delete_refused(self, status):
+        self.set_status(self.checkpoint_id, status)
+        e = self.assertRaises(exception.CheckpointNotBeDeleted,
+                              self.manager.delete, self.ctx,
+                              fakes.PROVIDER_ID, self.checkpoint_id)
+        self.assertEqual(409, e.code)
+        self.assertEqual(status, self.status(self.checkpoint_id))
+
+    def test_delete_other_project(self):
+        e = self.assertRaises(exception.DeleteCheckpointNotAllowed,
+                              self.manager.delete, self.other_ctx,
+                              fakes.PROVIDER_ID, self.checkpoint_id)
+        self.assertEqual(403, e.code)
+
+    @ddt.data('available', 'error', 'protecting', 'deleting',
+              'error-deleting', 'wait_copying', 'copying')
+    def test_reset_state(self, source):
+        self.set_status(self.checkpoint_id, source)
+        self.manager.reset_state(self.ctx, fakes.PROVIDER_ID,
+                                 self.checkpoint_id, 'error')
+        self.assertEqual('error', self.status(self.checkpoint_id))
+
+    @ddt.data('deleted', 'finished')
+    def test_reset_state_refused(self, source):
+        self.set_status(self.checkpoint_id, source)
+        e = self.assertRaises(exception.CheckpointNotBeReset,
+                              self.manager.reset_state, self.ctx,
+                              fakes.PROVIDER_ID, self.checkpoint_id,
+                              'available')
+        self.assertEqual(409, e.code)
+
+    def test_reset_state_bad_target(self):
+        self.assertRaises(exception.InvalidInput, self.manager.reset_state,
+                          self.ctx, fakes.PROVIDER_ID, self.checkpoint_id,
+                          'deleted')
+
+    def test_reset_state_other_project(self):
+        self.assertRaises(exception.AccessCheckpointNotAllowed,
+                          self.manager.reset_state, self.other_ctx,
+                          fakes.PROVIDER_ID, self.checkpoint_id, 'error')
+
+    def test_reset_keeps_the_copy_marker(self):
+        checkpoint = self.provider().get_checkpoint(self.checkpoint_id)
+        checkpoint.status = 'copying'
+        checkpoint.extra_info = jsonutils.dumps({'copy_of': 'x',
+                                                 'copy_status': 'running'})
+        checkpoint.commit()
+        self.manager.reset_state(self.ctx, fakes.PROVIDER_ID,
+                                 self.checkpoint_id, 'error')
+        stored = self.provider().get_checkpoint(self.checkpoint_id)
+        self.assertEqual({'copy_of': 'x', 'copy_status': 'running'},
+                         jsonutils.loads(stored.extra_info))
+
+
+class _NoRunWorker:
+    def run_flow(self, *args):
+        pass
+
+    def wait(self, timeout=None):
+        return True
+
+    def stop(self, graceful=True):
+        pass
+
+
+@ddt.ddt
+class RestoreAndVerifyTest(ManagerTestBase):
+
+    def setUp(self):
+        super().setUp()
+        self.checkpoint_id = self.protect()['id']
+
+    def _new(self, kind, checkpoint_id=None, provider_id=fakes.PROVIDER_ID,
+             parameters=None, ctx=None):
+        return getattr(self.records, 'new_%s' % kind)(
+            ctx or self.ctx, provider_id=provider_id,
+            checkpoint_id=checkpoint_id or self.checkpoint_id,
+            parameters=parameters)
+
+    def _start(self, kind, record):
+        if kind == 'restore':
+            return self.manager.restore(record._context, record,
+                                        restore_auth={'type': 'password'})
+        return self.manager.verification(record._context, record)
+
+    def _rows(self, kind):
+        list_class = getattr(objects, '%sList' % kind.capitalize())
+        return list(list_class.get_all(self.records.admin))
+
+    @ddt.data('restore', 'verification')
+    def test_success(self, kind):
+        record = self._start(kind, self._new(kind))
+        self.assertIsNotNone(record.id)
+        self.wait()
+        stored = getattr(self.records, kind)(record.id)
+        self.assertEqual('success', stored.status)
+        self.assertEqual(2, len(stored.resources_status))
+        op_type = 'restore' if kind == 'restore' else 'verify'
+        log = self.records.operation_logs(operation_type=op_type)[0]
+        self.assertEqual(('success', self.checkpoint_id, fakes.PLAN_ID),
+                         (log.status, log.checkpoint_id, log.plan_id))
+        if kind == 'restore':
+            self.assertEqual(record.id, log.restore_id)
+        else:
+            self.assertEqual(record.id,
+                             log.get_extra_info()['verification_id'])
+
+    @ddt.data('restore', 'verification')
+    def test_checkpoint_not_available(self, kind):
+        self.set_status(self.checkpoint_id, 'error')
+        e = self.assertRaises(exception.CheckpointNotAvailable, self._start,
+                              kind, self._new(kind))
+        self.assertEqual(409, e.code)
+        self.assertEqual([], self._rows(kind))
+
+    @ddt.data('restore', 'verification')
+    def test_other_project(self, kind):
+        self.assertRaises(exception.AccessCheckpointNotAllowed, self._start,
+                          kind, self._new(kind, ctx=self.other_ctx))
+        self.assertEqual([], self._rows(kind))
+
+    @ddt.data('restore', 'verification')
+    def test_unknown_checkpoint_and_provider(self, kind):
+        self.assertRaises(exception.CheckpointNotFound, self._start, kind,
+                          self._new(kind, checkpoint_id=UNKNOWN_ID))
+        self.assertRaises(exception.ProviderNotFound, self._start, kind,
+                          self._new(kind, provider_id=UNKNOWN_ID))
+        self.assertEqual([], self._rows(kind))
+
+    @ddt.data('restore', 'verification')
+    def test_parameters_are_validated(self, kind):
+        volume = constants.VOLUME_RESOURCE_TYPE
+        checkpoint_id = self.protect(provider_id=STRICT_PROVIDER_ID,
+                                     resources=(fakes.VOLUME,))['id']
+        for parameters in ({volume: {'colour': 'red'}},
+                           {'%s#%s' % (volume, fakes.VOLUME['id']):
+                            {'size': 'big'}},
+                           {constants.SERVER_RESOURCE_TYPE: {}}):
+            e = self.assertRaises(
+                exception.InvalidParameters, self._start, kind,
+                self._new(kind, checkpoint_id, STRICT_PROVIDER_ID,
+                          parameters))
+            self.assertEqual(400, e.code)
+        self.assertEqual([], self._rows(kind))
+        record = self._start(kind, self._new(
+            kind, checkpoint_id, STRICT_PROVIDER_ID, {volume: {'size': 1}}))
+        self.wait()
+        self.assertEqual('success',
+                         getattr(self.records, kind)(record.id).status)
+
+
+class InterruptedOperationsTest(ManagerTestBase):
+
+    def _log(self, operation_type, status, host='test-host', **kwargs):
+        extra = kwargs.pop('extra_info', {})
+        log = flow_utils.create_operation_log(self.ctx, operation_type,
+                                              status, extra_info=extra,
+                                              **kwargs)
+        if host != 'test-host':
+            log.extra_info = jsonutils.dumps({'host': host})
+            log.save()
+        return log
+
+    def test_init_host_fails_this_hosts_running_operations(self):
+        checkpoint_id = self.protect()['id']
+        self.set_status(checkpoint_id, 'protecting')
+        protect_log = self._log('protect', 'protecting',
+                                checkpoint_id=checkpoint_id,
+                                provider_id=fakes.PROVIDER_ID)
+        foreign_log = self._log('protect', 'protecting', host='other-host',
+                                checkpoint_id=checkpoint_id,
+                                provider_id=fakes.PROVIDER_ID)
+        restore = self.records.new_restore(self.ctx,
+                                           checkpoint_id=checkpoint_id,
+                                           create=True)
+        restore.status = 'in_progress'
+        restore.save()
+        restore_log = self._log('restore', 'in_progress',
+                                restore_id=restore.id,
+                                checkpoint_id=checkpoint_id)
+        verification = self.records.new_verification(self.ctx, create=True)
+        verify_log = self._log('verify', 'in_progress',
+                               extra_info={'verification_id':
+                                           verification.id})
+
+        self.manager.init_host()
+
+        self.assertEqual('error', self.status(checkpoint_id))
+        log = self.records.operation_log(protect_log.id)
+        self.assertEqual('error', log.status)
+        self.assertEqual('interrupted: the protection service on test-host '
+                         'restarted', log.error_info)
+        self.assertIsNotNone(log.ended_at)
+        self.assertEqual('protecting',
+                         self.records.operation_log(foreign_log.id).status)
+        self.assertEqual('fail', self.records.restore(restore.id).status)
+        self.assertEqual('fail',
+                         self.records.operation_log(restore_log.id).status)
+        self.assertEqual('fail', self.records.verification(
+            verification.id).status)
+        self.assertEqual('fail',
+                         self.records.operation_log(verify_log.id).status)
+
+    def test_missing_checkpoint_still_fails_the_log(self):
+        log = self._log('delete', 'deleting', checkpoint_id=UNKNOWN_ID,
+                        provider_id=fakes.PROVIDER_ID)
+        self.manager.init_host()
+        self.assertEqual('error-deleting',
+                         self.records.operation_log(log.id).status)
+
+
+class ProtectablesAndProvidersTest(ManagerTestBase):
+
+    def test_types(self):
+        self.assertEqual(sorted(constants.RESOURCE_TYPES),
+                         self.manager.list_protectable_types(self.ctx))
+        self.assertIn(constants.SERVER_RESOURCE_TYPE,
+                      self.manager.show_protectable_type(
+                          self.ctx, constants.PROJECT_RESOURCE_TYPE)[
+                              'dependent_types'])
+        self.assertRaises(exception.ProtectableTypeNotFound,
+                          self.manager.show_protectable_type, self.ctx,
+                          'OS::Foo::Bar')
+
+    def test_instances(self):
+        project = constants.PROJECT_RESOURCE_TYPE
+        expected = {'id': fakes.PROJECT_ID, 'type': project,
+                    'name': fakes.PROJECT_ID, 'extra_info': None}
+        self.assertEqual([expected], self.manager.list_protectable_instances(
+            self.ctx, project))
+        self.assertEqual([], self.manager.list_protectable_instances(
+            self.ctx, project, marker=fakes.PROJECT_ID))
+        self.assertEqual([], self.manager.list_protectable_instances(
+            self.ctx, project, limit=0))
+        self.assertEqual(expected, self.manager.show_protectable_instance(
+            self.ctx, project, fakes.PROJECT_ID))
+        self.assertRaises(exception.ProtectableResourceNotFound,
+                          self.manager.show_protectable_instance, self.ctx,
+                          project, UNKNOWN_ID)
+        self.assertRaises(exception.ProtectableServiceNotConfigured,
+                          self.manager.list_protectable_instances, self.ctx,
+                          constants.SERVER_RESOURCE_TYPE)
+        self.assertEqual([], self.manager.list_protectable_dependents(
+            self.ctx, fakes.PROJECT_ID, project, 'demo'))
+
+    def test_providers(self):
+        views = self.manager.list_providers(self.ctx)
+        self.assertEqual(sorted([fakes.PROVIDER_ID, FAILING_PROVIDER_ID,
+                                 STRICT_PROVIDER_ID]),
+                         [v['id'] for v in views])
+        view = self.manager.show_provider(self.ctx, fakes.PROVIDER_ID)
+        self.assertEqual('Test Provider', view['name'])
+        self.assertIn('restore_schema', view['extended_info_schema'])
+        self.assertRaises(exception.ProviderNotFound,
+                          self.manager.show_provider, self.ctx, UNKNOWN_ID)

@@ -1,0 +1,276 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Tests of karbor.services.protection.provider with real provider files."""
+
+import os
+import textwrap
+
+from karbor import exception
+from karbor.services.protection import bank_plugin
+from karbor.services.protection import checkpoint
+from karbor.services.protection import provider
+from karbor.tests import base
+
+FAKE_PLUGIN = __name__ + '.FakeProtectionPlugin'
+SERVER = 'OS::Nova::Server'
+VOLUME = 'OS::Cinder::Volume'
+
+
+class FakeProtectionPlugin:
+    """Stands in for a protection plugin; only the interface used."""
+
+    def __init__(self, config):
+        self.config = config
+
+    @classmethod
+    def get_supported_resources_types(cls):
+        return [SERVER, VOLUME]
+
+    @classmethod
+    def get_options_schema(cls, resource_type):
+        return {'title': 'options ' + resource_type}
+
+    @classmethod
+    def get_saved_info_schema(cls, resource_type):
+        return {'title': 'saved ' + resource_type}
+
+    @classmethod
+    def get_restore_schema(cls, resource_type):
+        return {'title': 'restore ' + resource_type}
+
+    @classmethod
+    def get_verify_schema(cls, resource_type):
+        return {'title': 'verify ' + resource_type}
+
+
+class OtherVolumePlugin(FakeProtectionPlugin):
+
+    @classmethod
+    def get_supported_resources_types(cls):
+        return [VOLUME]
+
+    @classmethod
+    def get_options_schema(cls, resource_type):
+        return {'title': 'other'}
+
+
+class ProviderTestBase(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.providers_dir = os.path.join(self.state_path, 'providers.d')
+        os.makedirs(self.providers_dir)
+        self.flags(provider_config_dir=self.providers_dir)
+
+    def write_provider(self, filename, provider_id, name='prov',
+                       plugins=(FAKE_PLUGIN,), bank='karbor-fs-bank-plugin',
+                       enabled=True, bank_path=None, extra=''):
+        bank_path = bank_path or os.path.join(self.state_path, 'bank-' +
+                                              provider_id)
+        text = textwrap.dedent('''\
+            [provider]
+            name = %(name)s
+            description = about %(name)s
+            id = %(id)s
+            %(plugins)s
+            bank = %(bank)s
+            enabled = %(enabled)s
+
+            [file_system_bank_plugin]
+            file_system_bank_path = %(bank_path)s
+            ''') % {
+            'name': name, 'id': provider_id, 'bank': bank,
+            'enabled': enabled, 'bank_path': bank_path,
+            'plugins': '\n'.join('plugin = %s' % p for p in plugins),
+        }
+        path = os.path.join(self.providers_dir, filename)
+        with open(path, 'w') as f:
+            f.write(text + extra)
+        return path
+
+
+class PluggableProtectionProviderTest(ProviderTestBase):
+
+    def _provider(self, **kwargs):
+        path = self.write_provider('p.conf', 'prov-1', **kwargs)
+        return provider.PluggableProtectionProvider(
+            provider.load_provider_config(path))
+
+    def test_attributes(self):
+        prov = self._provider()
+        self.assertEqual('prov-1', prov.id)
+        self.assertEqual('prov', prov.name)
+        self.assertEqual('about prov', prov.description)
+        self.assertTrue(prov.enabled)
+        self.assertIsInstance(prov.bank, bank_plugin.Bank)
+        self.assertIsInstance(prov.checkpoint_collection,
+                              checkpoint.CheckpointCollection)
+        self.assertEqual({SERVER: FakeProtectionPlugin,
+                          VOLUME: FakeProtectionPlugin}, prov.plugins)
+
+    def test_extended_info_schema(self):
+        schema = self._provider().extended_info_schema
+        self.assertEqual({'options_schema', 'restore_schema',
+                          'saved_info_schema', 'verify_schema'}, set(schema))
+        self.assertEqual({'title': 'verify ' + VOLUME},
+                         schema['verify_schema'][VOLUME])
+        self.assertEqual({'title': 'options ' + SERVER},
+                         schema['options_schema'][SERVER])
+
+    def test_later_plugin_overrides(self):
+        prov = self._provider(plugins=(FAKE_PLUGIN,
+                                       __name__ + ':OtherVolumePlugin'))
+        self.assertIs(OtherVolumePlugin, prov.plugins[VOLUME])
+        self.assertIs(FakeProtectionPlugin, prov.plugins[SERVER])
+        self.assertEqual({'title': 'other'},
+                         prov.extended_info_schema['options_schema'][VOLUME])
+
+    def test_load_plugins_gives_new_instances(self):
+        prov = self._provider()
+        first = prov.load_plugins()
+        second = prov.load_plugins()
+        self.assertEqual({SERVER, VOLUME}, set(first))
+        self.assertIsInstance(first[SERVER], FakeProtectionPlugin)
+        self.assertIsNot(first[SERVER], second[SERVER])
+        self.assertIs(prov.config, first[SERVER].config)
+
+    def test_bank_is_usable_and_uses_provider_options(self):
+        bank_path = os.path.join(self.state_path, 'mybank')
+        prov = self._provider(bank_path=bank_path)
+        plan = {'id': 'plan', 'name': 'n', 'provider_id': 'prov-1',
+                'project_id': 'proj', 'resources': []}
+        cp = prov.checkpoint_collection.create(plan)
+        self.assertTrue(os.path.isfile(os.path.join(
+            bank_path, 'karbor', 'checkpoints', cp.id, 'index.json')))
+        self.assertEqual(cp.id, prov.get_checkpoint(cp.id).id)
+        self.assertEqual([cp.id], prov.list_checkpoints('proj', 'prov-1'))
+        self.assertEqual([cp.id], prov.list_checkpoints(
+            None, 'prov-1', all_tenants=True, sort_dir='asc'))
+        self.assertRaises(exception.CheckpointNotFound,
+                          prov.get_checkpoint, 'nope')
+
+    def test_to_dict(self):
+        view = self._provider().to_dict()
+        self.assertEqual({'id', 'name', 'description',
+                          'extended_info_schema'}, set(view))
+        self.assertEqual('prov-1', view['id'])
+
+    def test_no_bank(self):
+        self.assertRaises(exception.ProviderNotLoaded, self._provider,
+                          bank='')
+
+    def test_bad_plugin(self):
+        self.assertRaises(exception.ProviderNotLoaded, self._provider,
+                          plugins=('no-such-plugin',))
+
+    def test_bank_must_be_a_bank_plugin(self):
+        self.assertRaises(exception.ProviderNotLoaded, self._provider,
+                          bank=FAKE_PLUGIN)
+
+
+class ProviderRegistryTest(ProviderTestBase):
+
+    def setUp(self):
+        super().setUp()
+        self.write_provider('b.conf', 'id-b', name='beta')
+        self.write_provider('a.conf', 'id-a', name='alpha')
+        self.write_provider('c.conf', 'id-c', name='gamma')
+        self.write_provider('disabled.conf', 'id-d', enabled=False)
+        self.write_provider('nobank.conf', 'id-e', bank='')
+        self.write_provider('badplugin.conf', 'id-f',
+                            plugins=('karbor.nowhere.Plugin',))
+        self.write_provider('badbank.conf', 'id-g', bank='no-such-bank')
+        self.write_provider('dup.conf', 'id-a', name='duplicate')
+        with open(os.path.join(self.providers_dir, 'broken.conf'), 'w') as f:
+            f.write('[provider\nthis is not ini\n')
+        with open(os.path.join(self.providers_dir, 'ignored.txt'), 'w') as f:
+            f.write('[provider]\nid = id-x\nbank = karbor-fs-bank-plugin\n'
+                    'enabled = True\n')
+        os.makedirs(os.path.join(self.providers_dir, 'sub.conf.d'))
+        # A file system bank plugin without its path fails to start.
+        path = self.write_provider('nopath.conf', 'id-h')
+        with open(path) as f:
+            text = f.read()
+        with open(path, 'w') as f:
+            f.write(text.replace('file_system_bank_path', '# no path'))
+        self.registry = provider.ProviderRegistry()
+
+    def test_only_good_providers_load(self):
+        self.assertEqual(['id-a', 'id-b', 'id-c'],
+                         sorted(self.registry.providers))
+        # Files are read in name order: a.conf wins over dup.conf.
+        self.assertEqual('alpha', self.registry.show_provider('id-a').name)
+
+    def test_list_sorted_by_id(self):
+        self.assertEqual(['id-a', 'id-b', 'id-c'],
+                         [p.id for p in self.registry.list_providers()])
+
+    def test_list_filters(self):
+        self.assertEqual(['id-b'], [p.id for p in self.registry.list_providers(
+            filters={'name': 'beta'})])
+        self.assertEqual(['id-c'], [p.id for p in self.registry.list_providers(
+            filters={'description': 'about gamma', 'id': 'id-c'})])
+        self.assertEqual([], self.registry.list_providers(
+            filters={'name': 'bet'}))
+
+    def test_list_paging(self):
+        self.assertEqual(['id-b', 'id-c'], [
+            p.id for p in self.registry.list_providers(marker='id-a')])
+        self.assertEqual(['id-b'], [
+            p.id for p in self.registry.list_providers(marker='id-a',
+                                                       limit=1)])
+        self.assertEqual(['id-a'], [
+            p.id for p in self.registry.list_providers(limit=1)])
+
+    def test_show(self):
+        self.assertEqual('id-c', self.registry.show_provider('id-c').id)
+        for missing in ('id-d', 'id-f', 'nope', None):
+            self.assertRaises(exception.ProviderNotFound,
+                              self.registry.show_provider, missing)
+
+    def test_reload_picks_up_new_files(self):
+        self.write_provider('z.conf', 'id-z')
+        os.remove(os.path.join(self.providers_dir, 'b.conf'))
+        self.registry.load_providers()
+        self.assertEqual(['id-a', 'id-c', 'id-z'],
+                         sorted(self.registry.providers))
+
+
+class ProviderRegistryDirectoryTest(ProviderTestBase):
+
+    def test_missing_directory_loads_nothing(self):
+        self.flags(provider_config_dir=os.path.join(self.state_path, 'nope'))
+        self.assertEqual({}, provider.ProviderRegistry().providers)
+
+    def test_relative_directory_next_to_config_file(self):
+        conf_dir = os.path.join(self.state_path, 'etc')
+        os.makedirs(os.path.join(conf_dir, 'myproviders'))
+        conf_file = os.path.join(conf_dir, 'karbor.conf')
+        open(conf_file, 'w').close()
+        self.flags(config_file=[conf_file])
+        self.flags(provider_config_dir='myproviders')
+        self.providers_dir = os.path.join(conf_dir, 'myproviders')
+        self.write_provider('p.conf', 'id-p')
+        self.assertEqual(['id-p'], list(provider.ProviderRegistry().providers))
+
+    def test_sample_noop_provider_file(self):
+        sample = os.path.join(os.path.dirname(__file__), '..', '..', '..',
+                              '..', '..', 'etc', 'karbor', 'providers.d',
+                              'noop.conf')
+        config = provider.load_provider_config(sample)
+        section = config[provider.PROVIDER_GROUP]
+        self.assertEqual('b766f37c-d011-4026-8228-28730d734a3f', section.id)
+        self.assertEqual('No-Op Provider', section.name)
+        self.assertEqual(['karbor-noop-protection-plugin'], section.plugin)
+        self.assertEqual('karbor-fs-bank-plugin', section.bank)
+        self.assertTrue(section.enabled)

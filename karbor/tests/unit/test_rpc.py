@@ -1,0 +1,121 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Tests of the RPC set-up, over oslo.messaging's in-process transport."""
+
+from oslo_config import cfg
+import oslo_messaging as messaging
+
+from karbor import context
+from karbor import exception
+from karbor import objects
+from karbor import rpc
+from karbor.tests import base
+from karbor.tests.unit.services.protection import fake_protection as fakes
+
+
+class Endpoint:
+    target = messaging.Target(version='1.0')
+
+    def echo(self, ctxt, value):
+        return {'value': value, 'project_id': ctxt.project_id,
+                'roles': ctxt.roles, 'class': type(ctxt).__name__}
+
+    def refuse(self, ctxt, checkpoint_id):
+        raise exception.CheckpointNotAvailable(checkpoint_id=checkpoint_id)
+
+    def log(self, ctxt, operation_log):
+        operation_log.status = 'seen'
+        return operation_log
+
+
+class RpcTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        objects.register_all()
+        self.useFixture(fakes.RpcServer([Endpoint()], topic='test-topic'))
+        target = messaging.Target(topic='test-topic', version='1.0')
+        self.client = rpc.get_client(target)
+        self.ctx = context.RequestContext(user_id='u', project_id='p',
+                                          roles=['member'])
+
+    def test_initialized(self):
+        self.assertTrue(rpc.initialized())
+        self.assertEqual(['karbor.exception'], rpc.ALLOWED_EXMODS)
+
+    def test_call_carries_the_context(self):
+        result = self.client.call(self.ctx, 'echo', value=[1, 'a'])
+        self.assertEqual({'value': [1, 'a'], 'project_id': 'p',
+                          'roles': ['member'], 'class': 'RequestContext'},
+                         result)
+
+    def test_karbor_exceptions_cross_unchanged(self):
+        e = self.assertRaises(exception.CheckpointNotAvailable,
+                              self.client.call, self.ctx, 'refuse',
+                              checkpoint_id='c1')
+        self.assertEqual(409, e.code)
+        self.assertIn('c1', str(e))
+
+    def test_objects_are_serialized(self):
+        log = objects.OperationLog(context=self.ctx, project_id='p',
+                                   operation_type='protect')
+        result = self.client.call(self.ctx, 'log', operation_log=log)
+        self.assertIsInstance(result, objects.OperationLog)
+        self.assertEqual(('protect', 'seen'),
+                         (result.operation_type, result.status))
+
+
+class RpcLifeCycleTest(base.TestCase):
+
+    def test_client_needs_init(self):
+        self.assertFalse(rpc.initialized())
+        self.assertRaises(RuntimeError, rpc.get_client,
+                          messaging.Target(topic='t'))
+
+    def test_init_is_idempotent_and_cleanup_resets(self):
+        fixture = fakes.RpcServer([Endpoint()], topic='t')
+        self.useFixture(fixture)
+        transport = rpc.TRANSPORT
+        rpc.init(rpc_conf())
+        self.assertIs(transport, rpc.TRANSPORT)
+        rpc.cleanup()
+        self.assertFalse(rpc.initialized())
+        rpc.cleanup()
+
+    def test_default_transport_url(self):
+        conf = cfg.ConfigOpts()
+        rpc.set_default_transport_url(conf, 'fake://')
+        conf([])
+        self.assertEqual('fake://', conf.transport_url)
+        conf.set_override('transport_url', 'rabbit://h')
+        rpc.set_default_transport_url(conf, 'fake://')
+        self.assertEqual('rabbit://h', conf.transport_url)
+        # oslo.messaging registering its options again is no conflict.
+        messaging.get_rpc_transport(conf).cleanup()
+
+    def test_context_serializer_round_trip(self):
+        serializer = rpc.RequestContextSerializer()
+        ctx = context.RequestContext(
+            user_id='u', project_id='p', is_admin=True, roles=['admin'],
+            service_catalog=[{'type': 'compute', 'endpoints': []}])
+        back = serializer.deserialize_context(
+            serializer.serialize_context(ctx))
+        self.assertEqual(('u', 'p', True, ['admin']),
+                         (back.user_id, back.project_id, back.is_admin,
+                          back.roles))
+        self.assertEqual(ctx.service_catalog, back.service_catalog)
+        self.assertEqual(5, serializer.serialize_entity(ctx, 5))
+
+
+def rpc_conf():
+    return fakes.CONF
