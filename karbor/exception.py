@@ -407,3 +407,36 @@ class ResourceDataNotFound(KarborException):
     msg_fmt = _("Checkpoint %(checkpoint_id)s holds no backup data for "
                 "%(resource_type)s %(resource_id)s: %(reason)s")
     safe = True
+
+
+# --- checkpoint copy ---------------------------------------------------------
+
+class CopyDestinationNotFound(Invalid):
+    msg_fmt = _("Provider %(provider_id)s has no copy destination named "
+                "%(destination)s.")
+
+
+class NoCopyDestination(Invalid):
+    msg_fmt = _("Provider %(provider_id)s has no copy destination "
+                "configured.")
+
+
+class CopyNotSupported(Invalid):
+    msg_fmt = _("Resources of type %(types)s cannot be copied: their "
+                "protection plugins have no copy operation.")
+
+
+class NothingToCopy(Conflict):
+    msg_fmt = _("Plan %(plan_id)s has no checkpoint to copy to "
+                "%(destination)s: %(reason)s")
+
+
+class CopyFailed(KarborException):
+    msg_fmt = _("Copying checkpoint %(checkpoint_id)s to %(destination)s "
+                "failed: %(reason)s")
+    safe = True
+
+
+class ChecksumMismatch(CopyFailed):
+    msg_fmt = _("Object %(key)s changed in transit: the source checksum is "
+                "%(expected)s, the destination has %(actual)s.")
