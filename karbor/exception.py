@@ -440,3 +440,12 @@ class CopyFailed(KarborException):
 class ChecksumMismatch(CopyFailed):
     msg_fmt = _("Object %(key)s changed in transit: the source checksum is "
                 "%(expected)s, the destination has %(actual)s.")
+
+
+class CheckpointCopyNotFound(NotFound):
+    msg_fmt = _("Checkpoint copy %(copy_id)s could not be found.")
+
+
+class CheckpointCopyExists(Conflict):
+    msg_fmt = _("Checkpoint %(checkpoint_id)s already has a copy at "
+                "%(destination)s.")

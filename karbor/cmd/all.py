@@ -54,9 +54,34 @@ cli_opts = [
                 help='Port the API listens on; 0 picks a free one.'),
 ]
 
-_NOOP_PROVIDER = """\
+# The Test Data Provider writes real bytes (generated, checkable) so that
+# functional tests and benchmarks copy and restore actual data.
+TEST_DATA_PROVIDER_ID = '5d3a8c42-6e1f-4b7a-9c2d-0f8e7b6a5c41'
+
+# Both embedded providers share the main bank and the az2 destination: a
+# second file-system bank in its own directory, standing for another
+# availability zone.
+_HEADER = """\
 # Written by karbor-all at every start; edits are lost. To use providers of
 # your own, set provider_config_dir in a file given with --config-file.
+"""
+
+_DESTINATION = """\
+copy_destinations = az2
+default_copy_destination = az2
+
+[file_system_bank_plugin]
+file_system_bank_path = {bank}
+
+[copy_destination:az2]
+bank = karbor-fs-bank-plugin
+availability_zone = az2
+description = A second file-system bank, standing for another availability \
+zone.
+file_system_bank_path = {bank_az2}
+"""
+
+_NOOP_PROVIDER = _HEADER + """\
 [provider]
 name = No-Op Provider
 description = Protects every resource type without touching it.
@@ -64,10 +89,18 @@ id = {id}
 plugin = karbor-noop-protection-plugin
 bank = karbor-fs-bank-plugin
 enabled = True
+""" + _DESTINATION
 
-[file_system_bank_plugin]
-file_system_bank_path = {bank}
-"""
+_TEST_DATA_PROVIDER = _HEADER + """\
+[provider]
+name = Test Data Provider
+description = Protects every resource type by writing generated test data \
+that restore and verify check; for tests and benchmarks.
+id = {id}
+plugin = karbor-test-data-protection-plugin
+bank = karbor-fs-bank-plugin
+enabled = True
+""" + _DESTINATION
 
 
 def default_state_dir():
@@ -83,9 +116,13 @@ def prepare_state_dir(state_dir):
     """
     providers_dir = os.path.join(state_dir, 'providers.d')
     os.makedirs(providers_dir, exist_ok=True)
-    with open(os.path.join(providers_dir, 'noop.conf'), 'w') as f:
-        f.write(_NOOP_PROVIDER.format(id=NOOP_PROVIDER_ID,
-                                      bank=os.path.join(state_dir, 'bank')))
+    banks = {'bank': os.path.join(state_dir, 'bank'),
+             'bank_az2': os.path.join(state_dir, 'bank-az2')}
+    for name, text, provider_id in (
+            ('noop.conf', _NOOP_PROVIDER, NOOP_PROVIDER_ID),
+            ('test-data.conf', _TEST_DATA_PROVIDER, TEST_DATA_PROVIDER_ID)):
+        with open(os.path.join(providers_dir, name), 'w') as f:
+            f.write(text.format(id=provider_id, **banks))
     return providers_dir
 
 

@@ -270,6 +270,47 @@ class Connection(metaclass=abc.ABCMeta):
     def checkpoint_record_destroy(self, context, checkpoint_record_id):
         """Soft-delete a checkpoint record."""
 
+    # --- checkpoint copies -------------------------------------------------
+
+    @abc.abstractmethod
+    def checkpoint_copy_create(self, context, values):
+        """Record a copy.
+
+        :raises karbor.exception.CheckpointCopyExists: the (source,
+            destination) pair already has one.
+        """
+
+    @abc.abstractmethod
+    def checkpoint_copy_get(self, context, copy_id):
+        """A copy by its copy checkpoint id; ``CheckpointCopyNotFound``."""
+
+    @abc.abstractmethod
+    def checkpoint_copy_get_all(self, context, marker=None, limit=None,
+                                sort_keys=None, sort_dirs=None,
+                                filters=None, offset=None):
+        """Copies, with exact filters.
+
+        Filter keys: ``project_id``, ``provider_id``, ``plan_id``,
+        ``destination``, ``status``, ``source_checkpoint_id``, ``host``
+        and ``request_id``; a list value matches any of its items.
+        """
+
+    @abc.abstractmethod
+    def checkpoint_copy_update(self, context, copy_id, values):
+        """Update a copy (status, host, logs)."""
+
+    @abc.abstractmethod
+    def checkpoint_copy_claim_for_retry(self, context, copy_id, values):
+        """Apply ``values`` only if the copy is in ``error``.
+
+        :returns: whether this call won the claim (one concurrent caller
+            at most does).
+        """
+
+    @abc.abstractmethod
+    def checkpoint_copy_destroy(self, context, copy_id):
+        """Delete a copy for good, so its source can be copied again."""
+
     # --- triggers ----------------------------------------------------------
 
     @abc.abstractmethod

@@ -19,6 +19,7 @@ as ``karbor.objects.Plan``, ``karbor.objects.RestoreList`` and so on.
 import importlib
 
 _MODULES = (
+    'checkpoint_copy',
     'checkpoint_record',
     'operation_log',
     'plan',

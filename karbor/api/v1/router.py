@@ -23,6 +23,7 @@ import webob.dec
 
 from karbor.api import faults
 from karbor.api.v1 import checkpoints
+from karbor.api.v1 import copies
 from karbor.api.v1 import operation_logs
 from karbor.api.v1 import plans
 from karbor.api.v1 import protectables
@@ -37,6 +38,7 @@ from karbor.i18n import _
 
 _CONTROLLERS = {
     'checkpoints': checkpoints,
+    'copies': copies,
     'operation_logs': operation_logs,
     'plans': plans,
     'protectables': protectables,
@@ -56,6 +58,8 @@ _ROUTES = (
     ('/providers/{provider_id}', 'providers', {'GET': 'show'}),
     ('/providers/{provider_id}/checkpoints', 'checkpoints',
      {'GET': 'index', 'POST': 'create'}),
+    ('/providers/{provider_id}/checkpoints/action', 'copies',
+     {'POST': 'create'}),
     ('/providers/{provider_id}/checkpoints/{checkpoint_id}', 'checkpoints',
      {'GET': 'show', 'DELETE': 'delete', 'PUT': 'update'}),
     ('/plans', 'plans', {'GET': 'index', 'POST': 'create'}),

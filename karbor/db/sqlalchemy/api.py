@@ -27,6 +27,7 @@ from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import sqlalchemy as sa
 
+from karbor.common import constants
 from karbor.db import api
 from karbor.db.sqlalchemy import engine
 from karbor.db.sqlalchemy import models
@@ -79,6 +80,10 @@ _OPERATION_EXE_LOGS = _Kind(models.ScheduledOperationLog,
                             'log_id')
 _CHECKPOINT_RECORDS = _Kind(models.CheckpointRecord,
                             exception.CheckpointRecordNotFound, 'id')
+_CHECKPOINT_COPIES = _Kind(
+    models.CheckpointCopy, exception.CheckpointCopyNotFound, 'copy_id',
+    exact_keys=('project_id', 'provider_id', 'plan_id', 'destination',
+                'status', 'source_checkpoint_id', 'host', 'request_id'))
 _SERVICES = _Kind(models.Service, exception.ServiceNotFound, 'service_id')
 
 
@@ -450,6 +455,56 @@ class Connection(api.Connection):
     def checkpoint_record_destroy(self, context, checkpoint_record_id):
         return self._destroy(_CHECKPOINT_RECORDS, context,
                              checkpoint_record_id)
+
+    # --- checkpoint copies -------------------------------------------------
+
+    @oslo_db_api.retry_on_deadlock
+    def checkpoint_copy_create(self, context, values):
+        try:
+            return self._create(_CHECKPOINT_COPIES, values)
+        except exception.DBEntryExists:
+            raise exception.CheckpointCopyExists(
+                checkpoint_id=values.get('source_checkpoint_id'),
+                destination=values.get('destination'))
+
+    def checkpoint_copy_get(self, context, copy_id):
+        return self._get(_CHECKPOINT_COPIES, context, copy_id)
+
+    def checkpoint_copy_get_all(self, context, marker=None, limit=None,
+                                sort_keys=None, sort_dirs=None,
+                                filters=None, offset=None):
+        return self._get_all(_CHECKPOINT_COPIES, context, marker, limit,
+                             sort_keys, sort_dirs, filters, offset)
+
+    @oslo_db_api.retry_on_deadlock
+    def checkpoint_copy_update(self, context, copy_id, values):
+        return self._update(_CHECKPOINT_COPIES, context, copy_id, values)
+
+    @oslo_db_api.retry_on_deadlock
+    def checkpoint_copy_claim_for_retry(self, context, copy_id, values):
+        model = models.CheckpointCopy
+        values = dict(values)
+        values.setdefault('updated_at', timeutils.utcnow())
+        # One conditional UPDATE: the database serialises concurrent
+        # claims, and only the one that still sees 'error' changes the row.
+        stmt = (sa.update(model)
+                .where(model.id == copy_id)
+                .where(model.status == constants.CHECKPOINT_STATUS_ERROR)
+                .where(query.not_deleted(model))
+                .values(**values))
+        if not context.is_admin:
+            stmt = stmt.where(model.project_id == context.project_id)
+        with _writing(model) as session:
+            result = session.execute(stmt)
+            return result.rowcount == 1
+
+    @oslo_db_api.retry_on_deadlock
+    def checkpoint_copy_destroy(self, context, copy_id):
+        model = models.CheckpointCopy
+        with _writing(model) as session:
+            row = _get_row(session, _CHECKPOINT_COPIES, context, copy_id)
+            session.delete(row)
+            return row
 
     # --- triggers and their executions -------------------------------------
 

@@ -35,6 +35,7 @@ from sqlalchemy import orm
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import types
+from sqlalchemy import UniqueConstraint
 
 
 class JsonEncodedDict(types.TypeDecorator):
@@ -301,6 +302,36 @@ class CheckpointRecord(BASE):
     extend_info = Column(Text)
 
 
+class CheckpointCopy(BASE):
+    """One checkpoint copied to one copy destination.
+
+    ``id`` is the copy checkpoint's id (in the destination bank). The
+    unique pair (source checkpoint, destination) is what stops two
+    requests from copying one checkpoint twice; rows are hard-deleted with
+    their copy checkpoint, so the pair can be copied again afterwards.
+    """
+
+    __tablename__ = 'checkpoint_copies'
+    __table_args__ = (
+        UniqueConstraint('source_checkpoint_id', 'destination',
+                         name='uniq_checkpoint_copies0source0destination'),
+        Index('checkpoint_copies_plan_id_idx', 'plan_id'),
+        Index('checkpoint_copies_host_status_idx', 'host', 'status'),
+    )
+
+    deleted = _deleted_not_null()
+    id = Column(String(36), primary_key=True)
+    project_id = Column(String(255), nullable=False)
+    provider_id = Column(String(36), nullable=False)
+    plan_id = Column(String(36))
+    source_checkpoint_id = Column(String(36), nullable=False)
+    destination = Column(String(255), nullable=False)
+    status = Column(String(64), nullable=False)
+    operation_log_id = Column(String(36))
+    request_id = Column(String(36))
+    host = Column(String(255))
+
+
 class Quota(BASE):
     """A project's limit on one resource."""
 
@@ -360,4 +391,4 @@ def get_models():
     return (Service, Plan, Resource, Restore, Verification, OperationLog,
             Trigger, TriggerExecution, ScheduledOperation,
             ScheduledOperationState, ScheduledOperationLog, CheckpointRecord,
-            Quota, QuotaClass, QuotaUsage, Reservation)
+            CheckpointCopy, Quota, QuotaClass, QuotaUsage, Reservation)

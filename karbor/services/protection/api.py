@@ -48,6 +48,15 @@ class API:
         return self.protection_rpcapi.protect(context, plan,
                                               checkpoint_properties)
 
+    def copy(self, context, plan, destination=None, parameters=None):
+        """Copy the plan's uncopied checkpoints to a copy destination.
+
+        See ``ProtectionManager.copy`` for the result and the errors.
+        """
+        return self.protection_rpcapi.copy(context, plan,
+                                           destination=destination,
+                                           parameters=parameters)
+
     def list_checkpoints(self, context, provider_id, marker=None, limit=None,
                          sort_keys=None, sort_dirs=None, filters=None,
                          all_tenants=False):

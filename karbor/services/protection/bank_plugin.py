@@ -118,10 +118,19 @@ class BankPlugin(metaclass=abc.ABCMeta):
     Subclasses implement the five abstract methods. The streaming methods
     have default implementations built on them, which hold a whole object
     in memory; plugins whose objects may be large override them.
+
+    :param config: the provider file's ``ConfigOpts``.
+    :param section: the group of ``config`` holding this bank's options, or
+        None for the plugin's own default group. A provider's main bank
+        uses the default group (as upstream provider files do); a copy
+        destination passes its ``copy_destination:<name>`` section, so two
+        banks of one kind can be configured side by side. A plugin that
+        can be a copy destination accepts this argument.
     """
 
-    def __init__(self, config=None):
+    def __init__(self, config=None, section=None):
         self._config = config
+        self._section = section
 
     @abc.abstractmethod
     def update_object(self, key, value, context=None):
@@ -188,6 +197,17 @@ class BankPlugin(metaclass=abc.ABCMeta):
         check_stream_size(key, size, len(buffer))
         self.update_object(key, bytes(buffer), context=context)
         return {'size': len(buffer), 'md5': md5.hexdigest()}
+
+    def get_object_size(self, key, context=None):
+        """Return the size in bytes of the object ``key``.
+
+        Cheaper than :meth:`head_object` where the back-end knows sizes
+        without reading the data; the default calls it.
+
+        :raises karbor.exception.BankObjectNotFound: when there is no such
+            object.
+        """
+        return self.head_object(key, context=context)['size']
 
     def head_object(self, key, context=None):
         """Return ``{'size': int, 'md5': hex digest or None}`` for ``key``.
@@ -303,6 +323,10 @@ class Bank:
     def head_object(self, key, context=None):
         return self._plugin.head_object(_normalize_key(key), context=context)
 
+    def get_object_size(self, key, context=None):
+        return self._plugin.get_object_size(_normalize_key(key),
+                                            context=context)
+
     def get_sub_section(self, section, is_writable=True):
         """Return a :class:`BankSection` for the prefix ``section``."""
         return BankSection(self, section, is_writable=is_writable)
@@ -387,6 +411,10 @@ class BankSection:
 
     def head_object(self, key, context=None):
         return self._bank.head_object(self._full_key(key), context=context)
+
+    def get_object_size(self, key, context=None):
+        return self._bank.get_object_size(self._full_key(key),
+                                          context=context)
 
     def get_sub_section(self, section, is_writable=True):
         """Return a nested section; it is read only if this one is."""

@@ -49,6 +49,11 @@ BY_PROVIDER = 'by-provider'
 BY_DATE = 'by-date'
 BY_PLAN = 'by-plan'
 DATE_FORMAT = '%Y-%m-%d'
+COPY_OF = 'copy_of'
+COPY_PROGRESS = 'copy_progress'
+# The index.json keys a copy takes from its source as they are.
+_SNAPSHOT_KEYS = ('provider_id', 'project_id', 'protection_plan',
+                  'resource_graph', 'created_at', 'timestamp')
 
 
 def _plan_field(plan, name):
@@ -207,6 +212,37 @@ class Checkpoint:
                 graph.serialize_resource_graph(value))
 
     @property
+    def copy_of(self):
+        """What this checkpoint is a copy of, or None for an original.
+
+        ``{checkpoint_id, provider_id, bank, destination, copied_at}``.
+        """
+        value = self._index.get(COPY_OF)
+        return copy.deepcopy(value) if isinstance(value, dict) else None
+
+    @property
+    def is_copy(self):
+        return self.copy_of is not None
+
+    @property
+    def copy_progress(self):
+        """The progress of a running copy (a dict), or None."""
+        value = self._index.get(COPY_PROGRESS)
+        return dict(value) if isinstance(value, dict) else None
+
+    @copy_progress.setter
+    def copy_progress(self, value):
+        if value is None:
+            self._index.pop(COPY_PROGRESS, None)
+        else:
+            self._index[COPY_PROGRESS] = dict(value)
+
+    def set_copy_status(self, copy_status):
+        """Set upstream's ``extra_info.copy_status`` marker (commit after)."""
+        self.update_extra_info(
+            {constants.CHECKPOINT_COPY_STATUS_KEY: copy_status})
+
+    @property
     def metadata(self):
         """A copy of the raw index.json dict."""
         return copy.deepcopy(self._index)
@@ -251,7 +287,7 @@ class Checkpoint:
 
     def to_dict(self):
         """The API view of the checkpoint."""
-        return {
+        view = {
             'id': self._id,
             'project_id': self.project_id,
             'status': self.status,
@@ -261,6 +297,16 @@ class Checkpoint:
             'created_at': self.created_at,
             'extra_info': self.extra_info,
         }
+        copy_of = self.copy_of
+        if copy_of is not None:
+            # Only copies get these keys: an ordinary checkpoint's view
+            # stays exactly upstream's.
+            view['copy_of'] = copy_of.get('checkpoint_id')
+            view['copy_destination'] = copy_of.get('destination')
+            progress = self.copy_progress
+            if progress is not None:
+                view['copy_progress'] = progress
+        return view
 
 
 class CheckpointCollection:
@@ -322,6 +368,53 @@ class CheckpointCollection:
                                                 context=context)
         return checkpoint
 
+    def create_copy(self, source_checkpoint, copy_id=None, destination=None,
+                    source_bank=None, context=None):
+        """Create, in this collection, the copy of ``source_checkpoint``.
+
+        The copy's index.json is a snapshot of the source's: the same
+        plan, resource graph, project, provider and point in time (so it
+        lists where the source does), the source's ``extra_info`` keys
+        plus ``copy_status: wait_copying``, and ``copy_of`` naming the
+        source. Its status is ``wait_copying``; its resource data is
+        written later by the copy flow. The source is only read.
+
+        :param source_checkpoint: a :class:`Checkpoint` of the main bank.
+        :param copy_id: the copy's id (default: a new UUID).
+        :param destination: the copy destination's name.
+        :param source_bank: the source bank's plugin name.
+        """
+        checkpoint_id = copy_id or uuidutils.generate_uuid()
+        source = source_checkpoint.metadata
+        index = {key: copy.deepcopy(source.get(key))
+                 for key in _SNAPSHOT_KEYS}
+        index.update({
+            'version': INDEX_VERSION,
+            'id': checkpoint_id,
+            'status': constants.CHECKPOINT_STATUS_WAIT_COPYING,
+            'owner_id': self._bank.get_owner_id(context=context),
+            'extra_info': source_checkpoint.extra_info,
+            COPY_OF: {
+                'checkpoint_id': source_checkpoint.id,
+                'provider_id': source.get('provider_id'),
+                'bank': source_bank,
+                'destination': destination,
+                'copied_at': timeutils.utcnow().strftime(
+                    '%Y-%m-%dT%H:%M:%SZ'),
+            },
+        })
+        if index['resource_graph'] is None:
+            index.pop('resource_graph')
+        checkpoint = Checkpoint(self._checkpoints_section,
+                                self._indices_section, checkpoint_id,
+                                index=index, bank_lease=self._bank_lease)
+        checkpoint.set_copy_status(constants.CHECKPOINT_STATUS_WAIT_COPYING)
+        checkpoint.commit(context=context)
+        for key in _index_keys(index):
+            self._indices_section.update_object(key, checkpoint_id,
+                                                context=context)
+        return checkpoint
+
     def get(self, checkpoint_id, context=None):
         """Return the checkpoint, or raise CheckpointNotFound."""
         if (not isinstance(checkpoint_id, str) or not checkpoint_id or
@@ -345,6 +438,32 @@ class CheckpointCollection:
         :raises karbor.exception.InvalidInput: for a bad ``sort_dir`` or a
             marker that is not a checkpoint of this bank.
         """
+        if limit is not None and limit <= 0:
+            return []
+        marker_entry = None
+        if marker is not None:
+            marker_entry = self.marker_entry(marker, context=context)
+        result = []
+        for _timestamp, checkpoint_id in self.iter_entries(
+                provider_id, project_id=project_id, plan_id=plan_id,
+                start_date=start_date, end_date=end_date, sort_dir=sort_dir,
+                marker_entry=marker_entry, context=context,
+                all_tenants=all_tenants):
+            result.append(checkpoint_id)
+            if limit is not None and len(result) >= limit:
+                break
+        return result
+
+    def iter_entries(self, provider_id, project_id=None, plan_id=None,
+                     start_date=None, end_date=None, sort_dir='desc',
+                     marker_entry=None, context=None, all_tenants=False):
+        """Yield ``(timestamp, checkpoint id)`` in listing order, lazily.
+
+        The arguments are those of :meth:`list_ids`, except that the
+        marker is a position, ``(timestamp, id, created_at)`` as returned
+        by :meth:`marker_entry`, which need not be a checkpoint of this
+        bank: listings of several banks merge on these positions.
+        """
         sort_dir = sort_dir or bank_plugin.SORT_DESC
         if sort_dir not in (bank_plugin.SORT_ASC, bank_plugin.SORT_DESC):
             raise exception.InvalidInput(
@@ -352,8 +471,6 @@ class CheckpointCollection:
         descending = sort_dir == bank_plugin.SORT_DESC
         start_date = _as_date(start_date)
         end_date = _as_date(end_date)
-        if limit is not None and limit <= 0:
-            return []
         if plan_id is not None:
             prefix = '%s/%s/' % (BY_PLAN, plan_id)
         else:
@@ -362,10 +479,6 @@ class CheckpointCollection:
         if single_project:
             prefix += '%s/' % project_id
 
-        marker_entry = None
-        if marker is not None:
-            marker_entry = self._marker_entry(marker, context=context)
-
         if single_project:
             entries = self._iter_project_entries(
                 prefix, sort_dir, marker_entry, plan_id is not None,
@@ -373,23 +486,23 @@ class CheckpointCollection:
         else:
             entries = self._all_entries(prefix, descending, marker_entry,
                                         context=context)
-        result = []
         for timestamp, checkpoint_id in entries:
             date = _date_of(timestamp)
             if start_date is not None and date < start_date:
                 if descending:
-                    break
+                    return
                 continue
             if end_date is not None and date > end_date:
                 if not descending:
-                    break
+                    return
                 continue
-            result.append(checkpoint_id)
-            if limit is not None and len(result) >= limit:
-                break
-        return result
+            yield timestamp, checkpoint_id
 
-    def _marker_entry(self, marker, context=None):
+    def marker_entry(self, marker, context=None):
+        """The listing position of checkpoint ``marker`` of this bank.
+
+        :raises karbor.exception.InvalidInput: it is not in this bank.
+        """
         try:
             checkpoint = self.get(marker, context=context)
         except exception.CheckpointNotFound:

@@ -24,13 +24,19 @@ import jsonschema
 from oslo_log import log as logging
 import oslo_messaging as messaging
 from oslo_serialization import jsonutils
+from oslo_utils import uuidutils
 
 from karbor.common import constants
 from karbor import conf as karbor_conf
 from karbor import context as karbor_context
 from karbor import exception
 from karbor import objects
+from karbor.objects import operation_log as operation_log_obj
+from karbor import quota
 from karbor import resource as karbor_resource
+from karbor.services.protection import checkpoint_finder
+from karbor.services.protection.flows import copy as copy_flow
+from karbor.services.protection.flows import copy_request
 from karbor.services.protection.flows import delete as delete_flow
 from karbor.services.protection.flows import protect as protect_flow
 from karbor.services.protection.flows import restore as restore_flow
@@ -89,7 +95,8 @@ def _view(res):
 class ProtectionManager:
     """Manages providers, checkpoints and the operations on them."""
 
-    target = messaging.Target(version='1.0')
+    # 1.1 adds copy.
+    target = messaging.Target(version='1.1')
 
     def __init__(self, *args, **kwargs):
         self.provider_registry = None
@@ -100,25 +107,30 @@ class ProtectionManager:
     # -- service life cycle ----------------------------------------------
 
     def init_host(self, **kwargs):
-        """Load providers and protectables, fail interrupted operations."""
+        """Load providers and protectables; resume or fail what stopped."""
         # The registry reads the provider files when it is created.
         self.provider_registry = utils.load_plugin('karbor.provider',
                                                    CONF.provider_registry)
         self.protectable_registry = protectable_registry.ProtectableRegistry()
         self.protectable_registry.load_plugins()
-        self.fail_interrupted_operations()
+        handled = self.resume_copies()
+        self.fail_interrupted_operations(skip_log_ids=handled)
 
     def cleanup_host(self):
         """Let running operations finish, then stop the worker."""
         self.worker.stop(graceful=True)
 
-    def fail_interrupted_operations(self):
+    def fail_interrupted_operations(self, skip_log_ids=()):
         """Fail the operations this host was running when it stopped.
 
         Their flows died with the previous process: without this, their
         checkpoints, restores and verifications would stay in a running
         status forever.
+
+        :param skip_log_ids: operation logs already dealt with (the copies
+            :meth:`resume_copies` resumed or failed, and their requests).
         """
+        skip_log_ids = set(skip_log_ids or ())
         ctx = karbor_context.get_admin_context()
         reason = ('interrupted: the protection service on %s restarted'
                   % CONF.host)
@@ -128,7 +140,8 @@ class ProtectionManager:
             for operation_log in logs:
                 extra = flow_utils.get_operation_log_extra_info(
                     operation_log)
-                if extra.get('host') != CONF.host:
+                if (extra.get('host') != CONF.host or
+                        operation_log.id in skip_log_ids):
                     continue
                 self._fail_interrupted(ctx, operation_log, extra, reason)
 
@@ -139,9 +152,11 @@ class ProtectionManager:
         LOG.warning('Operation %(type)s %(id)s was interrupted, marking it '
                     '%(status)s', {'type': op_type, 'id': operation_log.id,
                                    'status': final})
-        if op_type in (constants.OPERATION_PROTECT,
-                       constants.OPERATION_DELETE,
-                       constants.OPERATION_COPY):
+        # A copy request's own log names no checkpoint.
+        if (op_type in (constants.OPERATION_PROTECT,
+                        constants.OPERATION_DELETE,
+                        constants.OPERATION_COPY) and
+                operation_log.checkpoint_id):
             flow_utils.best_effort(
                 'fail checkpoint %s' % operation_log.checkpoint_id,
                 self._fail_checkpoint, operation_log.provider_id,
@@ -160,7 +175,8 @@ class ProtectionManager:
 
     def _fail_checkpoint(self, provider_id, checkpoint_id, status):
         provider = self.provider_registry.show_provider(provider_id)
-        checkpoint = provider.get_checkpoint(checkpoint_id)
+        checkpoint, _where = checkpoint_finder.find_checkpoint(
+            provider, checkpoint_id)
         flow_utils.set_checkpoint_status(checkpoint, status)
 
     @staticmethod
@@ -302,16 +318,18 @@ class ProtectionManager:
             project_id = filters['project_id']
             all_tenants = False
         sort_dir = (sort_dirs[0] if sort_dirs else None) or 'desc'
-        ids = provider.list_checkpoints(
-            project_id, provider_id, limit=limit, marker=marker,
+        # The main bank and every copy destination, merged.
+        entries = checkpoint_finder.list_checkpoints(
+            provider, project_id, provider_id, limit=limit, marker=marker,
             plan_id=filters.get('plan_id'),
             start_date=_as_date(filters.get('start_date')),
             end_date=_as_date(filters.get('end_date')),
             sort_dir=sort_dir, context=context, all_tenants=all_tenants)
         views = []
-        for checkpoint_id in ids:
+        for checkpoint_id, where in entries:
             try:
-                views.append(provider.get_checkpoint(checkpoint_id).to_dict())
+                views.append(checkpoint_finder.get_from(
+                    provider, checkpoint_id, where).to_dict())
             except exception.CheckpointNotFound:
                 # Deleted between the listing and the read.
                 continue
@@ -319,14 +337,21 @@ class ProtectionManager:
 
     def show_checkpoint(self, context, provider_id, checkpoint_id):
         provider = self._provider(provider_id)
-        checkpoint = provider.get_checkpoint(checkpoint_id)
+        checkpoint, _where = checkpoint_finder.find_checkpoint(
+            provider, checkpoint_id)
         self._check_owner(context, checkpoint)
         return checkpoint.to_dict()
 
     def delete(self, context, provider_id, checkpoint_id):
-        """Start deleting a checkpoint that is available or in error."""
+        """Start deleting a checkpoint that is available or in error.
+
+        A copy is deleted from its destination bank only, and its
+        ``checkpoint_copies`` row with it; a source's copies are left
+        alone.
+        """
         provider = self._provider(provider_id)
-        checkpoint = provider.get_checkpoint(checkpoint_id)
+        checkpoint, where = checkpoint_finder.find_checkpoint(
+            provider, checkpoint_id)
         self._check_owner(context, checkpoint,
                           exception.DeleteCheckpointNotAllowed)
         if checkpoint.status not in constants.CHECKPOINT_DELETABLE_STATUSES:
@@ -345,6 +370,10 @@ class ProtectionManager:
             flow, store = delete_flow.get_flow(
                 context, self.workflow_engine, checkpoint, provider,
                 operation_log)
+            if where is not checkpoint_finder.MAIN_BANK or checkpoint.is_copy:
+                # Runs last, once the copy is gone from its bank.
+                self.workflow_engine.add_tasks(
+                    flow, copy_flow.ForgetCopyTask(checkpoint.id))
             self._start(checkpoint.id, flow, store)
         except Exception as e:
             status = constants.CHECKPOINT_STATUS_ERROR_DELETING
@@ -359,18 +388,328 @@ class ProtectionManager:
                 reason='a checkpoint can only be reset to %s' %
                        ' or '.join(constants.CHECKPOINT_RESET_TARGETS))
         provider = self._provider(provider_id)
-        checkpoint = provider.get_checkpoint(checkpoint_id)
+        checkpoint, _where = checkpoint_finder.find_checkpoint(
+            provider, checkpoint_id)
         self._check_owner(context, checkpoint)
         if checkpoint.status not in RESET_SOURCE_STATUSES:
             raise exception.CheckpointNotBeReset(
                 checkpoint_id=checkpoint_id, status=checkpoint.status)
-        # Only the status changes: a copy keeps its marker in extra_info.
+        # Only the status changes: a copy keeps copy_of and its marker in
+        # extra_info, so it never looks like an original.
         flow_utils.set_checkpoint_status(checkpoint, state)
+        if checkpoint.is_copy:
+            # The row follows, so that an errored copy can be retried and
+            # an available one is not copied again.
+            try:
+                record = objects.CheckpointCopy.get_by_id(
+                    context.elevated(), checkpoint.id)
+            except exception.CheckpointCopyNotFound:
+                return
+            copy_flow.set_record_status(record, state)
+
+    # -- copy ----------------------------------------------------------------
+
+    def copy(self, context, plan, destination=None, parameters=None):
+        """Start copying a plan's uncopied checkpoints to a destination.
+
+        Every ``available`` checkpoint of ``plan`` in the provider's main
+        bank that has no copy at ``destination`` yet (or whose copy failed,
+        which is then retried in place) gets a copy checkpoint in the
+        destination bank, an operation log and a flow of its own. One
+        request-level operation log sums them up.
+
+        :param plan: a ``Plan`` object (or anything with ``id``,
+            ``provider_id``).
+        :param destination: a destination name; the provider's default
+            when None.
+        :param parameters: ``{"Type" or "Type#id": {...}}`` for the copy
+            operations.
+        :returns: ``{"id": <request log id>, "status", "project_id",
+            "provider_id", "plan_id", "parameters", "destination": <view>,
+            "checkpoint_id": [{"checkpoint_protect_id",
+            "checkpoint_copy_id"}]}``.
+        :raises karbor.exception.NoCopyDestination,
+            CopyDestinationNotFound, CopyNotSupported: (400).
+        :raises karbor.exception.NothingToCopy: (409).
+        :raises karbor.exception.CheckpointLimitExceeded: (413).
+        """
+        if not plan:
+            raise exception.InvalidPlan(reason='no plan was given')
+        provider = self._provider(plan.provider_id)
+        dest = provider.get_copy_destination(destination)
+        new_sources, retries = self._copy_candidates(context, provider,
+                                                     plan, dest)
+        self._check_copy_plugins(
+            provider, new_sources + [source for source, _row in retries])
+
+        reservations = []
+        if new_sources:
+            reservations = quota.QUOTAS.reserve(
+                context, **{constants.QUOTA_CHECKPOINTS: len(new_sources)})
+        request_id = uuidutils.generate_uuid()
+        try:
+            claimed = self._claim_copies(context, provider, plan, dest,
+                                         request_id, new_sources, retries)
+        except Exception:
+            quota.QUOTAS.rollback(context, reservations)
+            raise
+        self._settle_copy_quota(context, reservations, len(new_sources),
+                                sum(1 for c in claimed if c[2]))
+        if not claimed:
+            raise exception.NothingToCopy(
+                plan_id=plan.id, destination=dest.name,
+                reason='every available checkpoint is already copied or '
+                       'being copied')
+
+        pairs = [{'checkpoint_protect_id': source.id,
+                  'checkpoint_copy_id': row.id}
+                 for source, row, _new in claimed]
+        progress = {key: 0 for key in operation_log_obj.PROGRESS_KEYS}
+        request_log = flow_utils.create_operation_log(
+            context, constants.OPERATION_COPY,
+            constants.CHECKPOINT_STATUS_WAIT_COPYING, plan_id=plan.id,
+            provider_id=provider.id, operation_log_id=request_id,
+            extra_info=dict(progress, destination=dest.name, copies=pairs))
+        for source, row, new in claimed:
+            self._start_copy(context, provider, dest, source, row, new,
+                             parameters)
+        request_log = objects.OperationLog.get_by_id(context, request_id)
+        return {
+            'id': request_id,
+            'status': request_log.status,
+            'project_id': context.project_id,
+            'provider_id': provider.id,
+            'plan_id': plan.id,
+            'parameters': parameters or {},
+            'destination': dest.to_dict(),
+            'checkpoint_id': pairs,
+        }
+
+    def _copy_candidates(self, context, provider, plan, dest):
+        """``(new sources, [(source, failed copy row)])`` to copy."""
+        ids = provider.checkpoint_collection.list_ids(
+            provider.id, project_id=context.project_id, plan_id=plan.id,
+            context=context)
+        sources = []
+        for checkpoint_id in ids:
+            try:
+                checkpoint = provider.get_checkpoint(checkpoint_id)
+            except exception.CheckpointNotFound:
+                continue
+            if (checkpoint.status == constants.CHECKPOINT_STATUS_AVAILABLE
+                    and not checkpoint.is_copy):
+                sources.append(checkpoint)
+        if not sources:
+            raise exception.NothingToCopy(
+                plan_id=plan.id, destination=dest.name,
+                reason='the plan has no available checkpoint')
+        rows = {row.source_checkpoint_id: row
+                for row in objects.CheckpointCopyList.get_all(
+                    context, filters={
+                        'destination': dest.name,
+                        'source_checkpoint_id': [s.id for s in sources]})}
+        new_sources = [s for s in sources if s.id not in rows]
+        retries = [(s, rows[s.id]) for s in sources
+                   if s.id in rows and
+                   rows[s.id].status == constants.CHECKPOINT_STATUS_ERROR]
+        if not new_sources and not retries:
+            raise exception.NothingToCopy(
+                plan_id=plan.id, destination=dest.name,
+                reason='every available checkpoint is already copied or '
+                       'being copied')
+        return new_sources, retries
+
+    @staticmethod
+    def _check_copy_plugins(provider, sources):
+        refused = set()
+        for source in sources:
+            for node in graph.iter_graph_nodes(source.resource_graph or []):
+                resource_type = node.value.type
+                plugin_class = provider.plugins.get(resource_type)
+                if (plugin_class is None or not plugin_class.
+                        supports_operation(constants.OPERATION_COPY)):
+                    refused.add(resource_type)
+        if refused:
+            raise exception.CopyNotSupported(types=', '.join(sorted(refused)))
+
+    @staticmethod
+    def _claim_copies(context, provider, plan, dest, request_id,
+                      new_sources, retries):
+        """Claim the copies; ``[(source, row, is new)]`` of those won.
+
+        A duplicate insert, or a lost retry claim, means a concurrent
+        request has that source: it is skipped here.
+        """
+        claimed = []
+        for source in new_sources:
+            row = objects.CheckpointCopy(
+                context=context, id=uuidutils.generate_uuid(),
+                project_id=source.project_id or context.project_id,
+                provider_id=provider.id, plan_id=plan.id,
+                source_checkpoint_id=source.id, destination=dest.name,
+                status=constants.CHECKPOINT_STATUS_WAIT_COPYING,
+                request_id=request_id, host=CONF.host)
+            try:
+                row.create()
+            except exception.CheckpointCopyExists:
+                LOG.info('Checkpoint %(id)s is being copied to %(dest)s by '
+                         'another request', {'id': source.id,
+                                             'dest': dest.name})
+                continue
+            claimed.append((source, row, True))
+        for source, row in retries:
+            if row.claim_for_retry(request_id=request_id, host=CONF.host):
+                claimed.append((source, row, False))
+        return claimed
+
+    @staticmethod
+    def _settle_copy_quota(context, reservations, reserved, used):
+        """Keep the quota of the copies created, release the rest."""
+        if not reservations:
+            return
+        if not used:
+            quota.QUOTAS.rollback(context, reservations)
+            return
+        quota.QUOTAS.commit(context, reservations)
+        if used < reserved:
+            release = quota.QUOTAS.reserve(
+                context, **{constants.QUOTA_CHECKPOINTS: used - reserved})
+            quota.QUOTAS.commit(context, release)
+
+    def _start_copy(self, context, provider, dest, source, row, new,
+                    parameters):
+        """Write the copy checkpoint and its log, and start its flow.
+
+        A copy that cannot start is failed (its checkpoint, row and log);
+        the other copies of the request go on.
+        """
+        checkpoint_copy = None
+        operation_log = None
+        try:
+            if new:
+                checkpoint_copy = dest.checkpoint_collection.create_copy(
+                    source, copy_id=row.id, destination=dest.name,
+                    source_bank=getattr(provider, 'bank_plugin_name', None),
+                    context=context)
+            else:
+                checkpoint_copy = self._reopen_copy(context, provider, dest,
+                                                    source, row)
+            operation_log = flow_utils.create_operation_log(
+                context, constants.OPERATION_COPY,
+                constants.CHECKPOINT_STATUS_WAIT_COPYING,
+                checkpoint_id=row.id, plan_id=row.plan_id,
+                provider_id=provider.id, project_id=row.project_id,
+                extra_info={'copy_request_id': row.request_id,
+                            'source_checkpoint_id': source.id,
+                            'destination': dest.name,
+                            # Kept so a restart can resume the copy.
+                            'parameters': parameters or {}})
+            row.operation_log_id = operation_log.id
+            row.save()
+            self._run_copy(context, provider, source, checkpoint_copy, row,
+                           operation_log, parameters)
+        except Exception as e:
+            LOG.exception('Copy %(copy)s of checkpoint %(source)s could not '
+                          'start', {'copy': row.id, 'source': source.id})
+            copy_flow.fail_copy(context, checkpoint_copy, row, operation_log,
+                                str(e))
+
+    @staticmethod
+    def _reopen_copy(context, provider, dest, source, row):
+        """The copy checkpoint of a retried copy, back in wait_copying."""
+        try:
+            checkpoint_copy = dest.checkpoint_collection.get(row.id)
+        except exception.CheckpointNotFound:
+            return dest.checkpoint_collection.create_copy(
+                source, copy_id=row.id, destination=dest.name,
+                source_bank=getattr(provider, 'bank_plugin_name', None),
+                context=context)
+        copy_flow.set_copy_state(checkpoint_copy,
+                                 constants.CHECKPOINT_STATUS_WAIT_COPYING,
+                                 constants.CHECKPOINT_STATUS_WAIT_COPYING)
+        return checkpoint_copy
+
+    def _run_copy(self, context, provider, source, checkpoint_copy, row,
+                  operation_log, parameters):
+        flow, store = copy_flow.get_flow(
+            context, self.workflow_engine, source, checkpoint_copy, provider,
+            row, operation_log, parameters)
+        self._start(row.id, flow, store)
+
+    def resume_copies(self):
+        """Resume the copies this host was running when it stopped.
+
+        Each copy still in ``wait_copying`` or ``copying`` gets its flow
+        again (the movers skip what already arrived). One that cannot be
+        resumed (provider, destination, source or copy gone) is failed,
+        with the reason in its operation log.
+
+        :returns: the ids of the operation logs dealt with, per copy and
+            per request, which must not be failed as interrupted.
+        """
+        ctx = karbor_context.get_admin_context()
+        rows = objects.CheckpointCopyList.get_all(ctx, filters={
+            'host': CONF.host,
+            'status': [constants.CHECKPOINT_STATUS_WAIT_COPYING,
+                       constants.CHECKPOINT_STATUS_COPYING]})
+        handled = set()
+        requests = set()
+        for row in rows:
+            handled.update(i for i in (row.operation_log_id, row.request_id)
+                           if i)
+            if row.request_id:
+                requests.add(row.request_id)
+            self._resume_copy(ctx, row)
+        for request_id in requests:
+            copy_request.refresh(ctx, request_id)
+        return handled
+
+    def _resume_copy(self, ctx, row):
+        checkpoint_copy = None
+        operation_log = None
+        try:
+            if row.operation_log_id:
+                operation_log = objects.OperationLog.get_by_id(
+                    ctx, row.operation_log_id)
+            provider = self._provider(row.provider_id)
+            dest = provider.get_copy_destination(row.destination)
+            try:
+                checkpoint_copy = dest.checkpoint_collection.get(row.id)
+            except exception.CheckpointNotFound:
+                raise exception.CopyFailed(
+                    checkpoint_id=row.source_checkpoint_id,
+                    destination=row.destination,
+                    reason='the copy checkpoint is gone from the '
+                           'destination')
+            source = provider.get_checkpoint(row.source_checkpoint_id)
+            if source.status != constants.CHECKPOINT_STATUS_AVAILABLE:
+                raise exception.CopyFailed(
+                    checkpoint_id=source.id, destination=row.destination,
+                    reason='the source checkpoint is %s' % source.status)
+            if operation_log is None:
+                raise exception.CopyFailed(
+                    checkpoint_id=source.id, destination=row.destination,
+                    reason='its operation log is missing')
+            extra = flow_utils.get_operation_log_extra_info(operation_log)
+            self._run_copy(ctx, provider, source, checkpoint_copy, row,
+                           operation_log, extra.get('parameters'))
+            LOG.info('Resumed copy %(copy)s of checkpoint %(source)s to '
+                     '%(dest)s', {'copy': row.id, 'source': source.id,
+                                  'dest': row.destination})
+        except Exception as e:
+            reason = ('could not resume the copy after the protection '
+                      'service on %s restarted: %s' % (CONF.host, e))
+            LOG.warning('Copy %(copy)s: %(reason)s',
+                        {'copy': row.id, 'reason': reason})
+            copy_flow.fail_copy(ctx, checkpoint_copy, row, operation_log,
+                                reason)
 
     # -- restore and verification -----------------------------------------
 
     def _available_checkpoint(self, context, provider, checkpoint_id):
-        checkpoint = provider.get_checkpoint(checkpoint_id)
+        # A copy is restored and verified from its destination bank only.
+        checkpoint, _where = checkpoint_finder.find_checkpoint(
+            provider, checkpoint_id)
         self._check_owner(context, checkpoint)
         if checkpoint.status != constants.CHECKPOINT_STATUS_AVAILABLE:
             raise exception.CheckpointNotAvailable(

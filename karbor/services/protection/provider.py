@@ -16,10 +16,30 @@ A provider is one ``providers.d/*.conf`` file: a ``[provider]`` section
 naming its protection plugins and its bank, plus one section per plugin
 with that plugin's options. Each file is read into its own ``ConfigOpts``,
 separate from karbor.conf, and the plugins register their options on it.
+
+A provider may also name copy destinations, banks that checkpoints are
+copied to::
+
+    [provider]
+    ...
+    copy_destinations = az2, dr-region
+    default_copy_destination = az2
+
+    [copy_destination:az2]
+    bank = karbor-fs-bank-plugin
+    availability_zone = az2
+    description = NFS export in the second availability zone
+    file_system_bank_path = /mnt/az2/karbor
+
+Each destination's bank plugin reads its own options from the
+destination's section. A file without ``copy_destinations`` loads as
+upstream's did.
 """
 
 import glob
+import inspect
 import os
+import re
 
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -49,7 +69,32 @@ provider_opts = [
                     'path. A provider without a bank is not loaded.'),
     cfg.BoolOpt('enabled', default=False,
                 help='Whether the provider is loaded.'),
+    cfg.ListOpt('copy_destinations', default=[],
+                help='Names of the banks checkpoints may be copied to, in '
+                     'the order they are listed. Each name has its own '
+                     '[copy_destination:<name>] section.'),
+    cfg.StrOpt('default_copy_destination',
+               help='The destination of a copy request that names none; '
+                    'one of copy_destinations. Defaults to the first.'),
 ]
+
+COPY_DESTINATION_PREFIX = 'copy_destination:'
+
+# Options of a [copy_destination:<name>] section; the bank plugin adds its
+# own options to the same section.
+copy_destination_opts = [
+    cfg.StrOpt('bank',
+               help='The bank plugin of the destination, by entry-point '
+                    'name or full class path. Required.'),
+    cfg.StrOpt('region', help='The region the destination is in.'),
+    cfg.StrOpt('availability_zone',
+               help='The availability zone the destination is in.'),
+    cfg.StrOpt('description', default='',
+               help='What the destination is, for users choosing one.'),
+]
+
+# Destination names appear in API requests and in copies' index.json.
+_DESTINATION_NAME_RE = re.compile(r'^[A-Za-z0-9_.\-]{1,255}$')
 
 # The schemas a provider publishes, by key of extended_info_schema, and the
 # plugin class method giving each. verify_schema is missing upstream, which
@@ -64,7 +109,8 @@ _SCHEMA_GETTERS = (
 
 def list_opts():
     """Options of a provider file, for the configuration reference."""
-    return [(PROVIDER_GROUP, provider_opts)]
+    return [(PROVIDER_GROUP, provider_opts),
+            (COPY_DESTINATION_PREFIX + '<name>', copy_destination_opts)]
 
 
 def load_provider_config(path):
@@ -77,16 +123,162 @@ def load_provider_config(path):
 
 
 def _load_bank(config, plugin_name):
-    """Load a bank plugin from a provider file and wrap it in a Bank.
+    """Load a provider's main bank plugin and wrap it in a Bank.
 
-    A provider's main bank and, later, its copy destinations are all
-    loaded here, each by its plugin name, from the same provider config.
+    The plugin reads its options from its own default section, as in
+    upstream provider files.
     """
     plugin = utils.load_plugin(PLUGIN_NAMESPACE, plugin_name, config)
     if not isinstance(plugin, bank_plugin.BankPlugin):
         raise exception.ProviderNotLoaded(
             name=plugin_name, reason='not a bank plugin')
     return bank_plugin.Bank(plugin)
+
+
+def _accepts_section(cls):
+    """Tell whether a bank plugin class's constructor takes ``section``."""
+    try:
+        parameters = inspect.signature(cls).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == 'section' or p.kind == p.VAR_KEYWORD
+               for p in parameters)
+
+
+class CopyDestination:
+    """A bank that a provider's checkpoints can be copied to.
+
+    :param name: the destination's name in the provider file.
+    :param bank_plugin_name: the bank plugin, as named in the file.
+    :param bank: the destination's :class:`bank_plugin.Bank`.
+    :param region: the region label, or None.
+    :param availability_zone: the availability zone label, or None.
+    :param description: free text for users.
+    :param is_default: whether a request naming no destination uses it.
+    """
+
+    def __init__(self, name, bank_plugin_name, bank, region=None,
+                 availability_zone=None, description='', is_default=False):
+        self.name = name
+        self.bank_plugin_name = bank_plugin_name
+        self.bank = bank
+        self.region = region
+        self.availability_zone = availability_zone
+        self.description = description or ''
+        self.is_default = is_default
+        self.checkpoint_collection = checkpoint.CheckpointCollection(bank)
+
+    def to_dict(self):
+        """The API view of the destination."""
+        return {
+            'name': self.name,
+            'region': self.region,
+            'availability_zone': self.availability_zone,
+            'description': self.description,
+            'default': self.is_default,
+        }
+
+
+def _destination_error(provider_name, destination, reason):
+    return exception.ProviderNotLoaded(
+        name=provider_name,
+        reason='copy destination %s: %s' % (destination, reason))
+
+
+def _load_copy_destination(config, provider_name, name, is_default):
+    group = COPY_DESTINATION_PREFIX + name
+    if group not in config.list_all_sections():
+        raise _destination_error(provider_name, name,
+                                 'the file has no [%s] section' % group)
+    config.register_opts(copy_destination_opts, group=group)
+    options = config[group]
+    if not options.bank:
+        raise _destination_error(provider_name, name,
+                                 '[%s] names no bank' % group)
+    try:
+        cls = utils.load_plugin_class(PLUGIN_NAMESPACE, options.bank)
+    except exception.ProviderNotLoaded as exc:
+        raise _destination_error(provider_name, name, exc)
+    if not (isinstance(cls, type) and
+            issubclass(cls, bank_plugin.BankPlugin)):
+        raise _destination_error(provider_name, name,
+                                 '%s is not a bank plugin' % options.bank)
+    if not _accepts_section(cls):
+        raise _destination_error(
+            provider_name, name,
+            'bank plugin %s cannot be a copy destination: its constructor '
+            'takes no "section" argument, so it cannot read its options '
+            'from [%s]' % (options.bank, group))
+    try:
+        plugin = cls(config, section=group)
+    except Exception as exc:
+        raise _destination_error(provider_name, name,
+                                 'bank plugin %s failed to start: %s'
+                                 % (options.bank, exc))
+    return CopyDestination(
+        name, options.bank, bank_plugin.Bank(plugin),
+        region=options.region, availability_zone=options.availability_zone,
+        description=options.description, is_default=is_default)
+
+
+def load_copy_destinations(config, provider_name, main_bank=None):
+    """Load the copy destinations a provider file names.
+
+    :param config: the provider file's ``ConfigOpts``.
+    :param provider_name: for error messages.
+    :param main_bank: the provider's main Bank, which no destination may
+        share its storage with.
+    :returns: an ordered dict, destination name -> :class:`CopyDestination`.
+    :raises karbor.exception.ProviderNotLoaded: on any bad destination.
+    """
+    section = config[PROVIDER_GROUP]
+    names = [n.strip() for n in section.copy_destinations]
+    default = section.default_copy_destination
+    if not names:
+        if default:
+            raise _destination_error(provider_name, default,
+                                     'default_copy_destination names a '
+                                     'destination but copy_destinations '
+                                     'is empty')
+        return {}
+    for name in names:
+        if not _DESTINATION_NAME_RE.match(name):
+            raise _destination_error(
+                provider_name, name or '""',
+                'a name has 1 to 255 letters, digits, "_", "." or "-"')
+    if len(set(names)) != len(names):
+        raise _destination_error(provider_name, ', '.join(names),
+                                 'a destination is listed twice')
+    default = default or names[0]
+    if default not in names:
+        raise _destination_error(provider_name, default,
+                                 'default_copy_destination is not one of '
+                                 'copy_destinations')
+    destinations = {}
+    for name in names:
+        destinations[name] = _load_copy_destination(
+            config, provider_name, name, name == default)
+    _check_distinct_storage(provider_name, main_bank, destinations)
+    return destinations
+
+
+def _check_distinct_storage(provider_name, main_bank, destinations):
+    # A copy into the bank it comes from is lost with it, which defeats
+    # copying; plugins that expose their storage root can be checked.
+    seen = {}
+    if main_bank is not None:
+        root = getattr(main_bank.plugin, 'root', None)
+        if root is not None:
+            seen[root] = 'the main bank'
+    for name, destination in destinations.items():
+        root = getattr(destination.bank.plugin, 'root', None)
+        if root is None:
+            continue
+        if root in seen:
+            raise _destination_error(provider_name, name,
+                                     'it stores into the same place as %s '
+                                     '(%s)' % (seen[root], root))
+        seen[root] = 'copy destination %s' % name
 
 
 class PluggableProtectionProvider:
@@ -108,9 +300,12 @@ class PluggableProtectionProvider:
         if not section.bank:
             raise exception.ProviderNotLoaded(
                 name=self.name or self.id, reason='no bank is configured')
+        self.bank_plugin_name = section.bank
         self.bank = _load_bank(provider_config, section.bank)
         self.checkpoint_collection = checkpoint.CheckpointCollection(
             self.bank)
+        self.copy_destinations = load_copy_destinations(
+            provider_config, self.name or self.id, main_bank=self.bank)
         self.plugins = {}
         for plugin_name in section.plugin:
             cls = utils.load_plugin_class(PLUGIN_NAMESPACE, plugin_name)
@@ -147,6 +342,26 @@ class PluggableProtectionProvider:
             result[resource_type] = instances[cls]
         return result
 
+    def get_copy_destination(self, name=None):
+        """Return the destination ``name``, or the default one.
+
+        :raises karbor.exception.NoCopyDestination: when the provider has
+            no destination at all.
+        :raises karbor.exception.CopyDestinationNotFound: when it has none
+            of that name.
+        """
+        if not self.copy_destinations:
+            raise exception.NoCopyDestination(provider_id=self.id)
+        if name is None:
+            for destination in self.copy_destinations.values():
+                if destination.is_default:
+                    return destination
+        try:
+            return self.copy_destinations[name]
+        except (KeyError, TypeError):
+            raise exception.CopyDestinationNotFound(provider_id=self.id,
+                                                    destination=name)
+
     def get_checkpoint(self, checkpoint_id, context=None):
         """Return the checkpoint, or raise CheckpointNotFound."""
         return self.checkpoint_collection.get(checkpoint_id, context=context)
@@ -169,6 +384,8 @@ class PluggableProtectionProvider:
             'name': self.name,
             'description': self.description,
             'extended_info_schema': self.extended_info_schema,
+            'copy_destinations': [d.to_dict() for d in
+                                  self.copy_destinations.values()],
         }
 
 
@@ -222,6 +439,10 @@ class ProviderRegistry:
                             path)
                 return None
             provider = PluggableProtectionProvider(config)
+        except exception.ProviderNotLoaded as exc:
+            LOG.error('Provider file %(path)s is skipped: %(reason)s',
+                      {'path': path, 'reason': exc})
+            return None
         except Exception:
             LOG.exception('Provider file %s could not be loaded and is '
                           'skipped', path)

@@ -41,7 +41,7 @@ OPERATION_EXTRA_ARGS = {
     constants.OPERATION_RESTORE: ('restore', 'new_resources',
                                   'restore_auth'),
     constants.OPERATION_VERIFY: ('verify', 'new_resources'),
-    constants.OPERATION_COPY: ('checkpoint_copy',),
+    constants.OPERATION_COPY: ('checkpoint_copy', 'copy_progress'),
 }
 
 

@@ -37,9 +37,10 @@ class ProtectionAPI:
 
     * 1.0 - Initial version: protect, restore, verification, delete,
       reset_state, show/list checkpoints, protectables and providers.
+    * 1.1 - Add copy.
     """
 
-    RPC_API_VERSION = '1.0'
+    RPC_API_VERSION = '1.1'
 
     def __init__(self):
         target = messaging.Target(topic=karbor_conf.CONF.protection_topic,
@@ -47,13 +48,19 @@ class ProtectionAPI:
         self.client = rpc.get_client(target,
                                      version_cap=self.RPC_API_VERSION)
 
-    def _call(self, ctxt, method, **kwargs):
-        cctxt = self.client.prepare(version=self.RPC_API_VERSION)
+    def _call(self, ctxt, method, version='1.0', **kwargs):
+        # Each method asks for the version that introduced it, so a 1.0
+        # server still serves every 1.0 method during a rolling upgrade.
+        cctxt = self.client.prepare(version=version)
         return cctxt.call(ctxt, method, **kwargs)
 
     def protect(self, ctxt, plan, checkpoint_properties=None):
         return self._call(ctxt, 'protect', plan=plan,
                           checkpoint_properties=checkpoint_properties)
+
+    def copy(self, ctxt, plan, destination=None, parameters=None):
+        return self._call(ctxt, 'copy', version='1.1', plan=plan,
+                          destination=destination, parameters=parameters)
 
     def restore(self, ctxt, restore, restore_auth=None):
         return self._call(ctxt, 'restore', restore=restore,

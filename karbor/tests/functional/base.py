@@ -33,6 +33,8 @@ import fixtures
 from karbor.tests import base
 
 NOOP_PROVIDER_ID = 'b766f37c-d011-4026-8228-28730d734a3f'
+TEST_DATA_PROVIDER_ID = '5d3a8c42-6e1f-4b7a-9c2d-0f8e7b6a5c41'
+PROJECT_TYPE = 'OS::Keystone::Project'
 
 
 class KarborAllFixture(fixtures.Fixture):
@@ -174,3 +176,22 @@ class FunctionalTestCase(base.TestCase):
 
     def start_karbor(self, **kwargs):
         return self.useFixture(KarborAllFixture(**kwargs))
+
+    def create_plan(self, api, provider_id=NOOP_PROVIDER_ID, parameters=None,
+                    name='plan'):
+        """A plan protecting the caller's project."""
+        return api.post('/plans', {'plan': {
+            'name': name, 'provider_id': provider_id,
+            'parameters': parameters or {},
+            'resources': [{'id': api.project_id, 'type': PROJECT_TYPE,
+                           'name': 'project'}]}})['plan']
+
+    def protect(self, api, plan, timeout=120):
+        """Create a checkpoint of ``plan`` and wait until it is done."""
+        path = '/providers/%s/checkpoints' % plan['provider_id']
+        created = api.post(path, {'checkpoint': {'plan_id': plan['id']}})
+        item = '%s/%s' % (path, created['checkpoint']['id'])
+        checkpoint = api.wait_for(item, 'checkpoint', 'status',
+                                  ('available', 'error'), timeout=timeout)
+        self.assertEqual('available', checkpoint['status'])
+        return checkpoint

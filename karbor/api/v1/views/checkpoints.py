@@ -21,6 +21,10 @@ EMPTY_RESOURCE_GRAPH = jsonutils.dumps([{}, []])
 
 _PLAN_KEYS = ('id', 'name', 'provider_id', 'resources')
 
+# Keys only copies have: the source checkpoint, the destination it was
+# copied to, and the progress of the copy.
+_COPY_KEYS = ('copy_of', 'copy_destination', 'copy_progress')
+
 
 def _json_text(value):
     if value is None or isinstance(value, str):
@@ -35,11 +39,12 @@ def detail(checkpoint):
     extra_info}``.
     ``resource_graph`` is always a JSON string and ``extra_info`` a JSON
     string or null, whatever the bank holds (unfinished upstream copies
-    store an object there).
+    store an object there). A copy also shows ``copy_of``,
+    ``copy_destination`` and ``copy_progress``.
     """
     plan = checkpoint.get('protection_plan') or {}
     graph = checkpoint.get('resource_graph')
-    return {
+    view = {
         'id': checkpoint['id'],
         'project_id': checkpoint.get('project_id'),
         'status': checkpoint.get('status'),
@@ -50,3 +55,6 @@ def detail(checkpoint):
         'created_at': checkpoint.get('created_at'),
         'extra_info': _json_text(checkpoint.get('extra_info')),
     }
+    view.update((key, checkpoint[key]) for key in _COPY_KEYS
+                if key in checkpoint)
+    return view

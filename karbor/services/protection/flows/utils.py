@@ -31,10 +31,12 @@ LOG = logging.getLogger(__name__)
 def create_operation_log(context, operation_type, status, checkpoint_id=None,
                          plan_id=None, provider_id=None, restore_id=None,
                          scheduled_operation_id=None, extra_info=None,
-                         project_id=None):
+                         project_id=None, operation_log_id=None):
     """Create the operation log of an operation that is starting.
 
     :param extra_info: a dict stored as JSON together with ``host``.
+    :param operation_log_id: the log's id, when others must know it
+        before it is written (default: a new UUID).
     """
     extra = dict(extra_info or {})
     extra['host'] = karbor_conf.CONF.host
@@ -50,6 +52,8 @@ def create_operation_log(context, operation_type, status, checkpoint_id=None,
         status=status,
         started_at=timeutils.utcnow(),
         extra_info=jsonutils.dumps(extra))
+    if operation_log_id is not None:
+        operation_log.id = operation_log_id
     operation_log.create()
     return operation_log
 

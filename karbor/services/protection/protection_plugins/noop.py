@@ -13,8 +13,10 @@
 """A protection plugin that protects every resource type without a backend.
 
 It records in the bank what it was asked to protect, and checks on restore
-and verify that this record is there. It is what the embedded default
-(``karbor-all``) and the tests use, and an example of a complete plugin.
+and verify that this record is there; copy moves the record to the copy
+checkpoint with the shared bank-data copy operation. It is what the
+embedded default (``karbor-all``) and the tests use, and an example of a
+complete plugin.
 """
 
 from oslo_log import log as logging
@@ -23,6 +25,7 @@ from oslo_utils import timeutils
 from karbor.common import constants
 from karbor import exception
 from karbor.services.protection import protection_plugin
+from karbor.services.protection.protection_plugins import bank_data
 from karbor.services.protection.protection_plugins import utils
 
 LOG = logging.getLogger(__name__)
@@ -121,6 +124,11 @@ class NoopProtectionPlugin(protection_plugin.ProtectionPlugin):
 
     def get_delete_operation(self, resource):
         return DeleteOperation()
+
+    def get_copy_operation(self, resource):
+        # The record is the resource's whole backup: moving the section
+        # moves the backup.
+        return bank_data.BankDataCopyOperation()
 
     @classmethod
     def get_supported_resources_types(cls):

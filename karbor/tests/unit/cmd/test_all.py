@@ -22,6 +22,8 @@ from karbor.conf import api
 from karbor.conf import database
 from karbor.conf import protection
 from karbor.conf import service
+from karbor.services.protection.protection_plugins import test_data
+from karbor.services.protection import provider
 from karbor.tests import base
 
 
@@ -49,6 +51,45 @@ class TestEmbeddedDefault(base.TestCase):
         self.assertEqual(
             os.path.join(self.state_path, 'bank'),
             parser['file_system_bank_plugin']['file_system_bank_path'])
+
+    def test_noop_provider_has_the_az2_destination(self):
+        providers = karbor_all.prepare_state_dir(self.state_path)
+        prov = provider.PluggableProtectionProvider(
+            provider.load_provider_config(
+                os.path.join(providers, 'noop.conf')))
+        self.assertEqual(['karbor-noop-protection-plugin'],
+                         prov.config.provider.plugin)
+        self.assertEqual(['az2'], list(prov.copy_destinations))
+        az2 = prov.get_copy_destination()
+        self.assertEqual(('az2', 'az2', True),
+                         (az2.name, az2.availability_zone, az2.is_default))
+        self.assertIn('second file-system bank', az2.description)
+        self.assertEqual(
+            os.path.join(self.state_path, 'bank-az2', 'karbor'),
+            az2.bank.plugin.root)
+        self.assertEqual(os.path.join(self.state_path, 'bank', 'karbor'),
+                         prov.bank.plugin.root)
+
+    def test_test_data_provider(self):
+        providers = karbor_all.prepare_state_dir(self.state_path)
+        prov = provider.PluggableProtectionProvider(
+            provider.load_provider_config(
+                os.path.join(providers, 'test-data.conf')))
+        self.assertEqual(karbor_all.TEST_DATA_PROVIDER_ID, prov.id)
+        self.assertEqual('Test Data Provider', prov.name)
+        self.assertTrue(prov.enabled)
+        self.assertEqual({test_data.TestDataProtectionPlugin},
+                         set(prov.plugins.values()))
+        self.assertEqual(
+            os.path.join(self.state_path, 'bank-az2', 'karbor'),
+            prov.get_copy_destination('az2').bank.plugin.root)
+
+    def test_registry_loads_both_embedded_providers(self):
+        providers = karbor_all.prepare_state_dir(self.state_path)
+        self.flags(provider_config_dir=providers)
+        self.assertEqual(
+            {karbor_all.NOOP_PROVIDER_ID, karbor_all.TEST_DATA_PROVIDER_ID},
+            set(provider.ProviderRegistry().providers))
 
     def _private_conf(self):
         # set_default() changes defaults for good: use a private ConfigOpts

@@ -23,6 +23,8 @@ from karbor.tests import base as test_base
 # bump the object's VERSION, add a version-history line, and update the
 # hash here.
 OBJECT_HASHES = {
+    'CheckpointCopy': '1.0-ccfc917b646c36fc4a3a8a7ac66f37d8',
+    'CheckpointCopyList': '1.0-15ecf022a68ddbb8c2a6739cfc9f8f5e',
     'CheckpointRecord': '1.0-8cdb3bd23dda7c6499bc0da1f4cb0aab',
     'CheckpointRecordList': '1.0-15ecf022a68ddbb8c2a6739cfc9f8f5e',
     'OperationLog': '1.0-b90027b2ae11b5f692417a85430631af',

@@ -29,6 +29,8 @@ class RouterTest(fakes.ApiTestCase):
         ('GET', '/providers/%s/checkpoints' % _ID, 'checkpoints', 'index'),
         ('POST', '/providers/%s/checkpoints' % _ID, 'checkpoints',
          'create'),
+        ('POST', '/providers/%s/checkpoints/action' % _ID, 'copies',
+         'create'),
         ('GET', '/providers/%s/checkpoints/%s' % (_ID, _ID), 'checkpoints',
          'show'),
         ('PUT', '/providers/%s/checkpoints/%s' % (_ID, _ID), 'checkpoints',

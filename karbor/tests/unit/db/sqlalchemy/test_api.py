@@ -415,6 +415,79 @@ class CheckpointRecordTestCase(DbTestCase):
                           self.conn.checkpoint_record_get, self.ctx, row.id)
 
 
+class CheckpointCopyTestCase(DbTestCase):
+
+    def _copy(self, ctx=None, **values):
+        data = {'id': uuidutils.generate_uuid(), 'project_id': PROJECT,
+                'provider_id': uuidutils.generate_uuid(),
+                'plan_id': uuidutils.generate_uuid(),
+                'source_checkpoint_id': uuidutils.generate_uuid(),
+                'destination': 'az2', 'status': 'wait_copying',
+                'host': 'host-a', 'request_id': uuidutils.generate_uuid()}
+        data.update(values)
+        return self.conn.checkpoint_copy_create(ctx or self.ctx, data)
+
+    def test_create_get_update_list(self):
+        row = self._copy()
+        self.assertEqual('az2', self.conn.checkpoint_copy_get(
+            self.ctx, row.id).destination)
+        self.conn.checkpoint_copy_update(self.ctx, row.id,
+                                         {'status': 'copying'})
+        other = self._copy(status='error', host='host-b')
+        self._copy(ctx=_ctx(OTHER_PROJECT), project_id=OTHER_PROJECT)
+
+        def ids(**filters):
+            return {r.id for r in self.conn.checkpoint_copy_get_all(
+                self.ctx, filters=filters)}
+
+        self.assertEqual({row.id, other.id}, ids())
+        self.assertEqual({row.id}, ids(host='host-a',
+                                       status=['copying', 'wait_copying']))
+        self.assertEqual({other.id}, ids(source_checkpoint_id=[
+            other.source_checkpoint_id, uuidutils.generate_uuid()]))
+        self.assertEqual({row.id, other.id}, ids(destination='az2'))
+        self.assertEqual(set(), ids(destination='dr'))
+        self.assertEqual(3, len(self.conn.checkpoint_copy_get_all(
+            self.admin)))
+        self.assertRaises(exception.CheckpointCopyNotFound,
+                          self.conn.checkpoint_copy_get, _ctx(OTHER_PROJECT),
+                          row.id)
+
+    def test_one_copy_per_source_and_destination(self):
+        row = self._copy()
+        e = self.assertRaises(
+            exception.CheckpointCopyExists, self._copy,
+            source_checkpoint_id=row.source_checkpoint_id)
+        self.assertIn(row.source_checkpoint_id, str(e))
+        self._copy(source_checkpoint_id=row.source_checkpoint_id,
+                   destination='dr')
+
+    def test_destroy_frees_the_pair(self):
+        row = self._copy()
+        self.conn.checkpoint_copy_destroy(self.ctx, row.id)
+        self.assertRaises(exception.CheckpointCopyNotFound,
+                          self.conn.checkpoint_copy_get, self.admin, row.id)
+        self._copy(source_checkpoint_id=row.source_checkpoint_id)
+        self.assertRaises(exception.CheckpointCopyNotFound,
+                          self.conn.checkpoint_copy_destroy, self.ctx,
+                          row.id)
+
+    def test_claim_for_retry_only_from_error(self):
+        row = self._copy(status='error')
+        values = {'status': 'wait_copying', 'host': 'host-c'}
+        self.assertFalse(self.conn.checkpoint_copy_claim_for_retry(
+            _ctx(OTHER_PROJECT), row.id, values))
+        self.assertTrue(self.conn.checkpoint_copy_claim_for_retry(
+            self.ctx, row.id, values))
+        self.assertFalse(self.conn.checkpoint_copy_claim_for_retry(
+            self.ctx, row.id, values))
+        stored = self.conn.checkpoint_copy_get(self.ctx, row.id)
+        self.assertEqual(('wait_copying', 'host-c'),
+                         (stored.status, stored.host))
+        self.assertFalse(self.conn.checkpoint_copy_claim_for_retry(
+            self.ctx, uuidutils.generate_uuid(), values))
+
+
 class QuotaDbTestCase(DbTestCase):
 
     def _expire(self):

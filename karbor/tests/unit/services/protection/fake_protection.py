@@ -60,23 +60,51 @@ file_system_bank_path = %(bank_path)s
 _HERE = 'karbor.tests.unit.services.protection.fake_protection'
 
 
+_COPY_DESTINATION = """
+[copy_destination:%(name)s]
+bank = karbor-fs-bank-plugin
+availability_zone = %(name)s
+file_system_bank_path = %(bank_path)s
+"""
+
+
 def write_provider_file(directory, bank_path, plugins=None,
-                        provider_id=PROVIDER_ID, name='provider.conf'):
-    """Write a providers.d file; ``plugins`` default to the noop plugin."""
+                        provider_id=PROVIDER_ID, name='provider.conf',
+                        copy_destinations=None):
+    """Write a providers.d file; ``plugins`` default to the noop plugin.
+
+    :param copy_destinations: optional ``[(name, bank path)]``, file-system
+        copy destinations, the first one the default.
+    """
     plugins = plugins or ['karbor-noop-protection-plugin']
     path = os.path.join(directory, name)
+    text = _PROVIDER_FILE % {
+        'id': provider_id, 'bank_path': bank_path,
+        'plugins': '\n'.join('plugin = %s' % p for p in plugins)}
+    if copy_destinations:
+        text = text.replace(
+            'enabled = True\n',
+            'enabled = True\ncopy_destinations = %s\n' % ', '.join(
+                n for n, _path in copy_destinations), 1)
+        text += ''.join(_COPY_DESTINATION % {'name': n, 'bank_path': p}
+                        for n, p in copy_destinations)
     with open(path, 'w') as f:
-        f.write(_PROVIDER_FILE % {
-            'id': provider_id, 'bank_path': bank_path,
-            'plugins': '\n'.join('plugin = %s' % p for p in plugins)})
+        f.write(text)
     return path
 
 
-def make_provider(test, plugins=None):
-    """A real provider on a temporary file-system bank."""
+def make_provider(test, plugins=None, copy_destinations=()):
+    """A real provider on a temporary file-system bank.
+
+    :param copy_destinations: names of file-system copy destinations to
+        add, each with its own bank under the same temporary directory.
+    """
     directory = test.useFixture(fixtures.TempDir()).path
     bank_path = os.path.join(directory, 'bank')
-    path = write_provider_file(directory, bank_path, plugins)
+    path = write_provider_file(
+        directory, bank_path, plugins,
+        copy_destinations=[(n, os.path.join(directory, 'bank-' + n))
+                           for n in copy_destinations])
     return provider_module.PluggableProtectionProvider(
         provider_module.load_provider_config(path))
 

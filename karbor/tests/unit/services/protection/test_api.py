@@ -27,7 +27,7 @@ CTX_ARGS = {'user_id': 'u', 'project_id': 'p'}
 class RecordingEndpoint:
     """Answers every protection RPC method with what it received."""
 
-    target = messaging.Target(version='1.0')
+    target = messaging.Target(version='1.1')
 
     def __getattr__(self, name):
         if name.startswith('_') or name.startswith('oslo_'):
@@ -55,6 +55,8 @@ CALLS = [
      {'provider_id': 'pid', 'marker': 'm', 'limit': None,
       'sort_keys': None, 'sort_dirs': ['asc'], 'all_tenants': True,
       'filters': {'start_date': '2020-01-02'}}),
+    ('copy', ({'id': 'plan'},), {'destination': 'az2'},
+     {'plan': {'id': 'plan'}, 'destination': 'az2', 'parameters': None}),
     ('show_checkpoint', ('pid', 'cid'), {},
      {'provider_id': 'pid', 'checkpoint_id': 'cid'}),
     ('delete', ('pid', 'cid'), {},

@@ -237,3 +237,17 @@ class BankSectionTest(base.TestCase):
         self.assertEqual(b'data',
                          self.section.open_object_reader('blob').read())
         self.assertEqual('owner', self.section.get_owner_id())
+        # The default size comes from head_object; keys are the section's.
+        self.assertEqual(4, self.section.get_object_size('blob'))
+        self.assertEqual(4, self.bank.get_object_size(
+            '/checkpoints/cp1/blob'))
+        self.assertRaises(exception.BankObjectNotFound,
+                          self.section.get_object_size, 'missing')
+
+    def test_read_only_view_of_a_section(self):
+        self.section.update_object('k', 'v')
+        view = self.section.get_sub_section('/', is_writable=False)
+        self.assertEqual(self.section.section, view.section)
+        self.assertEqual(['k'], view.list_objects())
+        self.assertRaises(exception.BankReadonlyViolation,
+                          view.put_object_stream, 'k', [b'x'])

@@ -411,3 +411,117 @@ class ListIdsTest(CheckpointTestBase):
             'by-provider/%s/proj-1/' % PROVIDER, 'desc', None, False,
             page_size=3))
         self.assertEqual(self.ids[::-1], [cid for _ts, cid in entries])
+
+
+class CreateCopyTest(CheckpointTestBase):
+
+    def setUp(self):
+        super().setUp()
+        self.dest_dir = os.path.join(self.state_path, 'dest')
+        self.dest_plugin = file_system_bank_plugin.FileSystemBankPlugin(
+            fs_test.make_config(self.state_path, self.dest_dir))
+        self.dest = checkpoint.CheckpointCollection(
+            bank_plugin.Bank(self.dest_plugin))
+        with self._frozen(datetime.datetime(2024, 3, 4, 5, 6, 7)):
+            self.source = self.collection.create(
+                FakePlan(), {'status': 'available',
+                             'extra_info': {'created_by': 'manual'}})
+        self.source.resource_graph = graph.build_graph(
+            [resource.Resource(type='OS::Nova::Server', id='srv-1',
+                               name='vm')], lambda r: [])
+        self.source.commit()
+        self.source.get_resource_bank_section('srv-1').update_object(
+            'metadata', {'a': 1})
+
+    def _files(self, root):
+        found = {}
+        for directory, _dirs, files in os.walk(root):
+            for name in files:
+                path = os.path.join(directory, name)
+                with open(path, 'rb') as f:
+                    found[path] = f.read()
+        return found
+
+    def test_layout_in_the_destination_only(self):
+        before = self._files(self.bank_dir)
+        with self._frozen(datetime.datetime(2025, 1, 1, 0, 0, 0)):
+            copy = self.dest.create_copy(self.source, copy_id='copy-1',
+                                         destination='az2',
+                                         source_bank='karbor-fs-bank-plugin')
+        self.assertEqual(before, self._files(self.bank_dir))
+        keys = bank_plugin.Bank(self.dest_plugin).list_objects('/')
+        self.assertEqual(sorted([
+            '/checkpoints/copy-1/index.json',
+            '/indices/by-provider/%s/proj-1/%d@copy-1' % (
+                PROVIDER, self.source.timestamp),
+            '/indices/by-date/2024-03-04/proj-1/%d@copy-1' % (
+                self.source.timestamp),
+            '/indices/by-plan/plan-1/proj-1/2024-03-04/%d@copy-1' % (
+                self.source.timestamp)]), sorted(keys))
+        index = self.dest.get('copy-1').metadata
+        source = self.source.metadata
+        for key in ('protection_plan', 'resource_graph', 'project_id',
+                    'provider_id', 'created_at', 'timestamp', 'version'):
+            self.assertEqual(source[key], index[key], key)
+        self.assertEqual('wait_copying', index['status'])
+        self.assertEqual({'created_by': 'manual',
+                          'copy_status': 'wait_copying'},
+                         json.loads(index['extra_info']))
+        self.assertEqual({'checkpoint_id': self.source.id,
+                          'provider_id': PROVIDER,
+                          'bank': 'karbor-fs-bank-plugin',
+                          'destination': 'az2',
+                          'copied_at': '2025-01-01T00:00:00Z'},
+                         index['copy_of'])
+        self.assertTrue(copy.is_copy)
+        self.assertFalse(self.source.is_copy)
+        self.assertIsNone(self.source.copy_of)
+
+    def test_generated_id_and_view(self):
+        copy = self.dest.create_copy(self.source, destination='az2')
+        self.assertNotEqual(self.source.id, copy.id)
+        view = copy.to_dict()
+        self.assertEqual((self.source.id, 'az2'),
+                         (view['copy_of'], view['copy_destination']))
+        self.assertNotIn('copy_progress', view)
+        copy.copy_progress = {'objects_done': 1, 'objects_total': 2}
+        copy.commit()
+        self.assertEqual({'objects_done': 1, 'objects_total': 2},
+                         self.dest.get(copy.id).to_dict()['copy_progress'])
+        for key in ('copy_of', 'copy_destination', 'copy_progress'):
+            self.assertNotIn(key, self.source.to_dict())
+
+    def test_set_copy_status_keeps_other_keys(self):
+        copy = self.dest.create_copy(self.source, destination='az2')
+        copy.set_copy_status('finished')
+        copy.commit()
+        self.assertEqual({'created_by': 'manual', 'copy_status': 'finished'},
+                         json.loads(self.dest.get(copy.id).extra_info))
+
+
+class IterEntriesTest(CheckpointTestBase):
+
+    def test_foreign_marker_position(self):
+        base_time = datetime.datetime(2024, 1, 1)
+        for i in range(4):
+            with self._frozen(base_time + datetime.timedelta(days=i)):
+                self.collection.create(FakePlan(), {'id': 'cp%d' % i})
+        # A position between cp1 and cp2, of a checkpoint of another bank.
+        ts = int((base_time + datetime.timedelta(days=1, hours=1)).replace(
+            tzinfo=datetime.timezone.utc).timestamp())
+        marker = (ts, 'elsewhere', '2024-01-02')
+        for plan_id in (None, 'plan-1'):
+            self.assertEqual(
+                ['cp1', 'cp0'],
+                [e[1] for e in self.collection.iter_entries(
+                    PROVIDER, project_id='proj-1', plan_id=plan_id,
+                    marker_entry=marker)])
+            self.assertEqual(
+                ['cp2', 'cp3'],
+                [e[1] for e in self.collection.iter_entries(
+                    PROVIDER, project_id='proj-1', plan_id=plan_id,
+                    marker_entry=marker, sort_dir='asc')])
+        self.assertEqual(
+            ['cp1', 'cp0'],
+            [e[1] for e in self.collection.iter_entries(
+                PROVIDER, all_tenants=True, marker_entry=marker)])

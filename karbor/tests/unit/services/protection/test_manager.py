@@ -14,6 +14,8 @@
 
 import datetime
 import os
+import shutil
+import threading
 from unittest import mock
 
 import ddt
@@ -24,14 +26,30 @@ from karbor.common import constants
 from karbor import context
 from karbor import exception
 from karbor import objects
+from karbor import quota
 from karbor.services.protection.flows import utils as flow_utils
 from karbor.services.protection import manager
+from karbor.services.protection.protection_plugins import bank_data
+from karbor.services.protection.protection_plugins import noop
 from karbor.tests import base
 from karbor.tests.unit.services.protection import fake_protection as fakes
 
 FAILING_PROVIDER_ID = 'f0000000-0000-4000-8000-00000000000f'
 STRICT_PROVIDER_ID = '50000000-0000-4000-8000-000000000005'
 UNKNOWN_ID = 'dead0000-0000-4000-8000-000000000000'
+COPY_FAILING_PROVIDER_ID = 'c0000000-0000-4000-8000-00000000000c'
+BROKEN_COPY_PLUGIN = __name__ + '.BrokenVolumeCopyPlugin'
+
+
+class BrokenVolumeCopyPlugin(noop.NoopProtectionPlugin):
+    """The noop plugin for volumes, whose copy always fails."""
+
+    def get_copy_operation(self, resource):
+        return fakes.FailingOperation()
+
+    @classmethod
+    def get_supported_resources_types(cls):
+        return (constants.VOLUME_RESOURCE_TYPE,)
 
 
 class ManagerTestBase(base.TestCase):
@@ -42,15 +60,23 @@ class ManagerTestBase(base.TestCase):
         directory = self.useFixture(fixtures.TempDir()).path
         providers_dir = os.path.join(directory, 'providers.d')
         os.mkdir(providers_dir)
+        self.directory = directory
         for provider_id, plugins in (
                 (fakes.PROVIDER_ID, None),
                 (FAILING_PROVIDER_ID, ['karbor-noop-protection-plugin',
                                        fakes.FAILING_PLUGIN]),
-                (STRICT_PROVIDER_ID, [fakes.STRICT_PLUGIN])):
+                (STRICT_PROVIDER_ID, [fakes.STRICT_PLUGIN]),
+                (COPY_FAILING_PROVIDER_ID, ['karbor-noop-protection-plugin',
+                                            BROKEN_COPY_PLUGIN])):
+            # Every provider can copy to 'az2' (the default) and 'dr'.
             fakes.write_provider_file(
                 providers_dir, os.path.join(directory, provider_id),
                 plugins, provider_id=provider_id,
-                name='%s.conf' % provider_id)
+                name='%s.conf' % provider_id,
+                copy_destinations=[
+                    (name, os.path.join(directory, '%s-%s' % (provider_id,
+                                                              name)))
+                    for name in ('az2', 'dr')])
         self.flags(provider_config_dir=providers_dir)
         self.manager = manager.ProtectionManager()
         self.addCleanup(self.manager.cleanup_host)
@@ -562,10 +588,491 @@ class ProtectablesAndProvidersTest(ManagerTestBase):
     def test_providers(self):
         views = self.manager.list_providers(self.ctx)
         self.assertEqual(sorted([fakes.PROVIDER_ID, FAILING_PROVIDER_ID,
-                                 STRICT_PROVIDER_ID]),
+                                 STRICT_PROVIDER_ID,
+                                 COPY_FAILING_PROVIDER_ID]),
                          [v['id'] for v in views])
         view = self.manager.show_provider(self.ctx, fakes.PROVIDER_ID)
         self.assertEqual('Test Provider', view['name'])
         self.assertIn('restore_schema', view['extended_info_schema'])
         self.assertRaises(exception.ProviderNotFound,
                           self.manager.show_provider, self.ctx, UNKNOWN_ID)
+
+
+class CopyTestBase(ManagerTestBase):
+    """Copies between real file-system banks, with a real database."""
+
+    def plan(self, provider_id=fakes.PROVIDER_ID,
+             resources=(fakes.SERVER, fakes.VOLUME), ctx=None):
+        ctx = ctx or self.ctx
+        return fakes.FakePlan([dict(r) for r in resources],
+                              provider_id=provider_id,
+                              project_id=ctx.project_id)
+
+    def copy(self, provider_id=fakes.PROVIDER_ID, destination=None,
+             ctx=None, wait=True, parameters=None,
+             resources=(fakes.SERVER, fakes.VOLUME)):
+        ctx = ctx or self.ctx
+        result = self.manager.copy(ctx, self.plan(provider_id, resources,
+                                                  ctx),
+                                   destination=destination,
+                                   parameters=parameters)
+        if wait:
+            self.wait()
+        return result
+
+    def destination(self, name='az2', provider_id=fakes.PROVIDER_ID):
+        return self.provider(provider_id).copy_destinations[name]
+
+    def copy_checkpoint(self, copy_id, name='az2',
+                        provider_id=fakes.PROVIDER_ID):
+        return self.destination(name, provider_id).checkpoint_collection.get(
+            copy_id)
+
+    def rows(self, **filters):
+        return list(objects.CheckpointCopyList.get_all(
+            self.records.admin, filters=filters))
+
+    def row(self, copy_id):
+        return objects.CheckpointCopy.get_by_id(self.records.admin, copy_id)
+
+    def bank_files(self, path):
+        found = {}
+        for root, _dirs, files in os.walk(path):
+            for name in files:
+                full = os.path.join(root, name)
+                with open(full, 'rb') as f:
+                    found[os.path.relpath(full, path)] = f.read()
+        return found
+
+    def main_bank_path(self, provider_id=fakes.PROVIDER_ID):
+        return os.path.join(self.directory, provider_id)
+
+
+class CopyTest(CopyTestBase):
+
+    def test_copy_two_checkpoints(self):
+        sources = [self.protect()['id'] for _ in range(2)]
+        main_before = self.bank_files(self.main_bank_path())
+        result = self.copy()
+
+        pairs = result['checkpoint_id']
+        self.assertEqual(sorted(sources),
+                         sorted(p['checkpoint_protect_id'] for p in pairs))
+        copy_ids = [p['checkpoint_copy_id'] for p in pairs]
+        self.assertEqual(2, len(set(copy_ids) - set(sources)))
+        self.assertEqual('az2', result['destination']['name'])
+        self.assertEqual((fakes.PROJECT_ID, fakes.PROVIDER_ID, fakes.PLAN_ID),
+                         (result['project_id'], result['provider_id'],
+                          result['plan_id']))
+        # The main bank is only read.
+        self.assertEqual(main_before,
+                         self.bank_files(self.main_bank_path()))
+        for pair in pairs:
+            copy = self.copy_checkpoint(pair['checkpoint_copy_id'])
+            source = self.provider().get_checkpoint(
+                pair['checkpoint_protect_id'])
+            self.assertEqual('available', copy.status)
+            self.assertEqual(
+                'finished', jsonutils.loads(copy.extra_info)['copy_status'])
+            self.assertEqual(source.id, copy.copy_of['checkpoint_id'])
+            self.assertEqual(source.metadata['resource_graph'],
+                             copy.metadata['resource_graph'])
+            # The noop plugin's records arrived.
+            for resource_id in (fakes.SERVER['id'], fakes.VOLUME['id']):
+                self.assertEqual(
+                    source.get_resource_bank_section(
+                        resource_id).list_objects(),
+                    copy.get_resource_bank_section(
+                        resource_id).list_objects())
+            log = self.records.operation_log(objects.CheckpointCopy.get_by_id(
+                self.records.admin, copy.id).operation_log_id)
+            self.assertEqual(('copy', 'success', copy.id),
+                             (log.operation_type, log.status,
+                              log.checkpoint_id))
+            progress = log.get_progress()
+            self.assertGreater(progress['objects_total'], 0)
+            self.assertEqual(progress['objects_total'],
+                             progress['objects_done'])
+            self.assertEqual(progress, copy.copy_progress)
+            extra = log.get_extra_info()
+            self.assertEqual((result['id'], source.id, 'az2'),
+                             (extra['copy_request_id'],
+                              extra['source_checkpoint_id'],
+                              extra['destination']))
+        self.assertEqual(['available', 'available'],
+                         [r.status for r in self.rows()])
+
+        request = self.records.operation_log(result['id'])
+        self.assertEqual(('copy', 'success', None),
+                         (request.operation_type, request.status,
+                          request.checkpoint_id))
+        self.assertIsNotNone(request.ended_at)
+        extra = request.get_extra_info()
+        self.assertEqual(pairs, extra['copies'])
+        self.assertEqual('az2', extra['destination'])
+        self.assertEqual('test-host', extra['host'])
+        copy_logs = [self.records.operation_log(r.operation_log_id)
+                     for r in self.rows()]
+        self.assertEqual(
+            sum(log.get_progress()['bytes_done'] for log in copy_logs),
+            request.get_progress()['bytes_done'])
+
+    def test_copies_are_listed_and_shown(self):
+        source = self.protect()['id']
+        copy_id = self.copy()['checkpoint_id'][0]['checkpoint_copy_id']
+        views = self.manager.list_checkpoints(self.ctx, fakes.PROVIDER_ID)
+        self.assertEqual({source, copy_id}, {v['id'] for v in views})
+        by_id = {v['id']: v for v in views}
+        self.assertNotIn('copy_of', by_id[source])
+        self.assertEqual((source, 'az2'),
+                         (by_id[copy_id]['copy_of'],
+                          by_id[copy_id]['copy_destination']))
+        shown = self.manager.show_checkpoint(self.ctx, fakes.PROVIDER_ID,
+                                             copy_id)
+        self.assertEqual(by_id[copy_id], shown)
+        self.assertEqual([source, copy_id].__len__(), len(
+            self.manager.list_checkpoints(
+                self.ctx, fakes.PROVIDER_ID,
+                filters={'plan_id': fakes.PLAN_ID})))
+        self.assertRaises(exception.AccessCheckpointNotAllowed,
+                          self.manager.show_checkpoint, self.other_ctx,
+                          fakes.PROVIDER_ID, copy_id)
+
+    def test_copy_again_creates_nothing(self):
+        self.protect()
+        self.copy()
+        logs = len(self.records.operation_logs())
+        dest_files = self.bank_files(self.destination().bank.plugin.root)
+        e = self.assertRaises(exception.NothingToCopy, self.copy)
+        self.assertEqual(409, e.code)
+        self.assertIn('already copied', str(e))
+        self.assertEqual(logs, len(self.records.operation_logs()))
+        self.assertEqual(1, len(self.rows()))
+        self.assertEqual(
+            dest_files,
+            self.bank_files(self.destination().bank.plugin.root))
+        # Another destination is another matter.
+        self.copy(destination='dr')
+        self.assertEqual(['az2', 'dr'],
+                         sorted(r.destination for r in self.rows()))
+
+    def test_only_new_checkpoints_are_copied(self):
+        first = self.protect()['id']
+        self.copy()
+        second = self.protect()['id']
+        result = self.copy()
+        self.assertEqual([second], [p['checkpoint_protect_id']
+                                    for p in result['checkpoint_id']])
+        self.assertNotEqual(first, second)
+
+    def test_nothing_available(self):
+        e = self.assertRaises(exception.NothingToCopy, self.copy)
+        self.assertIn('no available checkpoint', str(e))
+        checkpoint_id = self.protect()['id']
+        self.set_status(checkpoint_id, 'error')
+        self.assertRaises(exception.NothingToCopy, self.copy)
+        self.assertEqual([], self.rows())
+
+    def test_copies_are_not_sources(self):
+        self.protect()
+        self.copy()
+        # A copy in the destination is never copied itself, even to
+        # another destination: only main-bank checkpoints are sources.
+        result = self.copy(destination='dr')
+        self.assertEqual(1, len(result['checkpoint_id']))
+
+    def test_destinations(self):
+        self.protect()
+        e = self.assertRaises(exception.CopyDestinationNotFound, self.copy,
+                              destination='nowhere')
+        self.assertEqual(400, e.code)
+        self.assertEqual('dr', self.copy(destination='dr')[
+            'destination']['name'])
+        self.assertEqual([], self.destination('az2').checkpoint_collection
+                         .list_ids(fakes.PROVIDER_ID,
+                                   project_id=fakes.PROJECT_ID))
+
+    def test_copy_not_supported_creates_nothing(self):
+        provider = self.provider(FAILING_PROVIDER_ID)
+        fakes.make_checkpoint(provider, status='available')
+        dest_root = self.destination(
+            'az2', FAILING_PROVIDER_ID).bank.plugin.root
+        before = self.bank_files(dest_root)
+        e = self.assertRaises(exception.CopyNotSupported, self.copy,
+                              provider_id=FAILING_PROVIDER_ID)
+        self.assertEqual(400, e.code)
+        self.assertIn(constants.SERVER_RESOURCE_TYPE, str(e))
+        self.assertNotIn(constants.VOLUME_RESOURCE_TYPE, str(e))
+        self.assertEqual([], self.rows())
+        self.assertEqual([], self.records.operation_logs())
+        self.assertEqual(before, self.bank_files(dest_root))
+
+    def test_failed_copy_then_retry(self):
+        source = self.protect(provider_id=COPY_FAILING_PROVIDER_ID,
+                              resources=(fakes.VOLUME,))['id']
+        result = self.copy(provider_id=COPY_FAILING_PROVIDER_ID,
+                           resources=(fakes.VOLUME,))
+        copy_id = result['checkpoint_id'][0]['checkpoint_copy_id']
+        copy = self.copy_checkpoint(copy_id,
+                                    provider_id=COPY_FAILING_PROVIDER_ID)
+        self.assertEqual('error', copy.status)
+        self.assertEqual('error',
+                         jsonutils.loads(copy.extra_info)['copy_status'])
+        row = self.row(copy_id)
+        self.assertEqual('error', row.status)
+        log = self.records.operation_log(row.operation_log_id)
+        self.assertEqual('error', log.status)
+        self.assertIn('the server plugin broke', log.error_info)
+        self.assertIsNotNone(log.ended_at)
+        request = self.records.operation_log(result['id'])
+        self.assertEqual('error', request.status)
+        self.assertIn(source, request.error_info)
+        self.assertIn('the server plugin broke', request.error_info)
+        self.assertEqual('available', self.status(
+            source, COPY_FAILING_PROVIDER_ID))
+
+        # Retry once the plugin works: the same copy is resumed.
+        with mock.patch.object(BrokenVolumeCopyPlugin, 'get_copy_operation',
+                               lambda self, resource: bank_data.
+                               BankDataCopyOperation()):
+            retry = self.copy(provider_id=COPY_FAILING_PROVIDER_ID,
+                              resources=(fakes.VOLUME,))
+        self.assertEqual(result['checkpoint_id'], retry['checkpoint_id'])
+        self.assertNotEqual(result['id'], retry['id'])
+        self.assertEqual('available', self.copy_checkpoint(
+            copy_id, provider_id=COPY_FAILING_PROVIDER_ID).status)
+        row = self.row(copy_id)
+        self.assertEqual(('available', retry['id']),
+                         (row.status, row.request_id))
+        self.assertEqual('success',
+                         self.records.operation_log(retry['id']).status)
+        # The first request keeps its outcome.
+        self.assertEqual('error',
+                         self.records.operation_log(result['id']).status)
+
+    def test_copy_that_cannot_start_is_failed(self):
+        self.protect()
+        self.manager.worker.stop()
+        result = self.copy(wait=False)
+        self.assertEqual('error', result['status'])
+        copy_id = result['checkpoint_id'][0]['checkpoint_copy_id']
+        self.assertEqual('error', self.copy_checkpoint(copy_id).status)
+        row = self.row(copy_id)
+        self.assertEqual('error', row.status)
+        log = self.records.operation_log(row.operation_log_id)
+        self.assertEqual('error', log.status)
+        self.assertIn('stopped', log.error_info)
+
+    def test_concurrent_requests_copy_each_checkpoint_once(self):
+        sources = {self.protect()['id'] for _ in range(3)}
+        barrier = threading.Barrier(2)
+        results = []
+        errors = []
+
+        def request():
+            barrier.wait()
+            try:
+                results.append(self.copy(wait=False))
+            except exception.NothingToCopy as e:
+                errors.append(e)
+
+        threads = [threading.Thread(target=request) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.wait()
+        copied = [p['checkpoint_protect_id'] for r in results
+                  for p in r['checkpoint_id']]
+        self.assertEqual(sorted(sources), sorted(copied))
+        self.assertEqual(2, len(results) + len(errors))
+        rows = self.rows()
+        self.assertEqual(3, len(rows))
+        self.assertEqual(sources, {r.source_checkpoint_id for r in rows})
+        self.assertEqual(['available'] * 3, [r.status for r in rows])
+        self.assertEqual(3, len(self.destination().checkpoint_collection
+                                .list_ids(fakes.PROVIDER_ID,
+                                          project_id=fakes.PROJECT_ID)))
+
+    def test_quota(self):
+        for _ in range(2):
+            self.protect()
+        self.flags(quota_checkpoints=1)
+        e = self.assertRaises(exception.CheckpointLimitExceeded, self.copy)
+        self.assertEqual(413, e.code)
+        self.assertEqual([], self.rows())
+        self.assertEqual(2, len(self.records.operation_logs()))
+        self.flags(quota_checkpoints=10)
+        self.copy()
+        usage = quota.QUOTAS.get_project_quotas(
+            self.ctx, fakes.PROJECT_ID)[constants.QUOTA_CHECKPOINTS]
+        self.assertEqual((2, 0), (usage['in_use'], usage['reserved']))
+
+
+class CopyLifeTest(CopyTestBase):
+    """Copies after the copy: main bank loss, delete, reset, paging."""
+
+    def setUp(self):
+        super().setUp()
+        self.source = self.protect()['id']
+        self.copy_id = self.copy()['checkpoint_id'][0]['checkpoint_copy_id']
+
+    def test_main_bank_lost(self):
+        shutil.rmtree(self.main_bank_path())
+        views = self.manager.list_checkpoints(self.ctx, fakes.PROVIDER_ID)
+        self.assertEqual([self.copy_id], [v['id'] for v in views])
+        self.assertEqual('available', self.manager.show_checkpoint(
+            self.ctx, fakes.PROVIDER_ID, self.copy_id)['status'])
+        restore = self.records.new_restore(self.ctx,
+                                           checkpoint_id=self.copy_id)
+        restore = self.manager.restore(self.ctx, restore)
+        self.wait()
+        self.assertEqual('success', self.records.restore(restore.id).status)
+        self.assertFalse(os.path.exists(self.main_bank_path()))
+
+    def test_copy_found_without_its_row(self):
+        # A copy written by another deployment has no row here.
+        objects.CheckpointCopy.get_by_id(self.records.admin,
+                                         self.copy_id).destroy()
+        self.assertEqual(self.source, self.manager.show_checkpoint(
+            self.ctx, fakes.PROVIDER_ID, self.copy_id)['copy_of'])
+
+    def test_delete_copy_keeps_source(self):
+        source_files = self.bank_files(self.main_bank_path())
+        self.manager.delete(self.ctx, fakes.PROVIDER_ID, self.copy_id)
+        self.wait()
+        self.assertEqual('deleted', self.copy_checkpoint(self.copy_id).status)
+        self.assertEqual([], self.copy_checkpoint(
+            self.copy_id).get_resource_bank_section(
+                fakes.VOLUME['id']).list_objects())
+        self.assertEqual([], self.rows())
+        self.assertEqual(source_files,
+                         self.bank_files(self.main_bank_path()))
+        # The source can be copied again.
+        again = self.copy()['checkpoint_id'][0]
+        self.assertEqual(self.source, again['checkpoint_protect_id'])
+        self.assertNotEqual(self.copy_id, again['checkpoint_copy_id'])
+
+    def test_delete_source_keeps_copy(self):
+        copy_files = self.bank_files(self.destination().bank.plugin.root)
+        self.manager.delete(self.ctx, fakes.PROVIDER_ID, self.source)
+        self.wait()
+        self.assertEqual('deleted', self.status(self.source))
+        self.assertEqual(copy_files,
+                         self.bank_files(self.destination().bank.plugin.root))
+        self.assertEqual(['available'], [r.status for r in self.rows()])
+        views = self.manager.list_checkpoints(self.ctx, fakes.PROVIDER_ID)
+        self.assertEqual([self.copy_id], [v['id'] for v in views])
+
+    def test_reset_state_of_a_copy(self):
+        self.manager.reset_state(self.ctx, fakes.PROVIDER_ID, self.copy_id,
+                                 'error')
+        copy = self.copy_checkpoint(self.copy_id)
+        self.assertEqual('error', copy.status)
+        self.assertEqual(self.source, copy.copy_of['checkpoint_id'])
+        self.assertEqual('error', self.rows()[0].status)
+        self.assertEqual(self.source, self.manager.show_checkpoint(
+            self.ctx, fakes.PROVIDER_ID, self.copy_id)['copy_of'])
+
+    def test_paging_across_banks(self):
+        for _ in range(2):
+            self.protect()
+        self.copy()
+        self.copy(destination='dr')
+        everything = self.manager.list_checkpoints(self.ctx,
+                                                   fakes.PROVIDER_ID)
+        self.assertEqual(9, len(everything))
+        keys = [(self.copy_or_source(v)['timestamp'], v['id'])
+                for v in everything]
+        self.assertEqual(sorted(keys, reverse=True), keys)
+        for sort_dir, expected in (('desc', everything),
+                                   ('asc', list(reversed(everything)))):
+            pages = []
+            marker = None
+            while True:
+                page = self.manager.list_checkpoints(
+                    self.ctx, fakes.PROVIDER_ID, limit=2, marker=marker,
+                    sort_dirs=[sort_dir])
+                if not page:
+                    break
+                self.assertLessEqual(len(page), 2)
+                pages.extend(page)
+                marker = page[-1]['id']
+            self.assertEqual([v['id'] for v in expected],
+                             [v['id'] for v in pages])
+
+    def copy_or_source(self, view):
+        if 'copy_destination' in view:
+            return self.copy_checkpoint(view['id'],
+                                        view['copy_destination']).metadata
+        return self.provider().get_checkpoint(view['id']).metadata
+
+
+class CopyResumeTest(CopyTestBase):
+    """A restart finds copies in wait_copying or copying."""
+
+    def start_copy_without_running(self):
+        real_worker = self.manager.worker
+        self.manager.worker = _NoRunWorker()
+        try:
+            result = self.copy(wait=False)
+        finally:
+            self.manager.worker = real_worker
+        return result
+
+    def restart(self):
+        new = manager.ProtectionManager()
+        self.addCleanup(new.cleanup_host)
+        new.init_host()
+        self.manager = new
+        self.wait()
+
+    def test_resume(self):
+        self.protect()
+        result = self.start_copy_without_running()
+        pair = result['checkpoint_id'][0]
+        self.assertEqual('wait_copying',
+                         self.copy_checkpoint(
+                             pair['checkpoint_copy_id']).status)
+        self.restart()
+        self.assertEqual('available', self.copy_checkpoint(
+            pair['checkpoint_copy_id']).status)
+        row = self.rows()[0]
+        self.assertEqual('available', row.status)
+        log = self.records.operation_log(row.operation_log_id)
+        self.assertEqual(('success', None), (log.status, log.error_info))
+        self.assertEqual('success',
+                         self.records.operation_log(result['id']).status)
+
+    def test_source_gone_fails_the_copy(self):
+        source = self.protect()['id']
+        result = self.start_copy_without_running()
+        copy_id = result['checkpoint_id'][0]['checkpoint_copy_id']
+        self.provider().get_checkpoint(source).purge()
+        self.restart()
+        self.assertEqual('error', self.copy_checkpoint(copy_id).status)
+        row = self.rows()[0]
+        self.assertEqual('error', row.status)
+        log = self.records.operation_log(row.operation_log_id)
+        self.assertEqual('error', log.status)
+        self.assertIn('could not resume', log.error_info)
+        self.assertIsNotNone(log.ended_at)
+        request = self.records.operation_log(result['id'])
+        self.assertEqual('error', request.status)
+
+    def test_other_hosts_copies_are_left_alone(self):
+        self.protect()
+        result = self.start_copy_without_running()
+        row = self.rows()[0]
+        row.host = 'other-host'
+        row.save()
+        for log_id in (row.operation_log_id, result['id']):
+            log = self.records.operation_log(log_id)
+            extra = log.get_extra_info()
+            extra['host'] = 'other-host'
+            log.extra_info = jsonutils.dumps(extra)
+            log.save()
+        self.restart()
+        self.assertEqual('wait_copying', self.rows()[0].status)
+        self.assertEqual('wait_copying', self.copy_checkpoint(
+            result['checkpoint_id'][0]['checkpoint_copy_id']).status)

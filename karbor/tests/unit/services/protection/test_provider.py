@@ -162,8 +162,19 @@ class PluggableProtectionProviderTest(ProviderTestBase):
     def test_to_dict(self):
         view = self._provider().to_dict()
         self.assertEqual({'id', 'name', 'description',
-                          'extended_info_schema'}, set(view))
+                          'extended_info_schema', 'copy_destinations'},
+                         set(view))
         self.assertEqual('prov-1', view['id'])
+        self.assertEqual([], view['copy_destinations'])
+
+    def test_upstream_file_has_no_destination(self):
+        prov = self._provider()
+        self.assertEqual({}, prov.copy_destinations)
+        self.assertEqual('karbor-fs-bank-plugin', prov.bank_plugin_name)
+        self.assertRaises(exception.NoCopyDestination,
+                          prov.get_copy_destination)
+        self.assertRaises(exception.NoCopyDestination,
+                          prov.get_copy_destination, 'az2')
 
     def test_no_bank(self):
         self.assertRaises(exception.ProviderNotLoaded, self._provider,
@@ -274,3 +285,250 @@ class ProviderRegistryDirectoryTest(ProviderTestBase):
         self.assertEqual(['karbor-noop-protection-plugin'], section.plugin)
         self.assertEqual('karbor-fs-bank-plugin', section.bank)
         self.assertTrue(section.enabled)
+
+
+class NoSectionBankPlugin(bank_plugin.BankPlugin):
+    """A third-party style bank plugin that knows nothing of sections."""
+
+    def __init__(self, config):
+        super().__init__(config)
+
+    def update_object(self, key, value, context=None):
+        pass
+
+    def get_object(self, key, context=None):
+        raise exception.BankObjectNotFound(key=key)
+
+    def list_objects(self, prefix=None, limit=None, marker=None,
+                     sort_dir=None, context=None):
+        return []
+
+    def delete_object(self, key, context=None):
+        pass
+
+    def get_owner_id(self, context=None):
+        return 'owner'
+
+
+class KwargsBankPlugin(NoSectionBankPlugin):
+    """Accepts any keyword argument, so it can take a section."""
+
+    def __init__(self, config, **kwargs):
+        super().__init__(config)
+        self.section = kwargs.get('section')
+
+
+def destination_section(name, bank='karbor-fs-bank-plugin', path=None,
+                        **options):
+    lines = ['', '[copy_destination:%s]' % name]
+    if bank is not None:
+        lines.append('bank = %s' % bank)
+    if path is not None:
+        lines.append('file_system_bank_path = %s' % path)
+    lines.extend('%s = %s' % item for item in options.items())
+    return '\n'.join(lines) + '\n'
+
+
+class CopyDestinationTest(ProviderTestBase):
+
+    def _write(self, names=None, default=None, sections=''):
+        provider_lines = ''
+        if names is not None:
+            provider_lines += 'copy_destinations = %s\n' % names
+        if default is not None:
+            provider_lines += 'default_copy_destination = %s\n' % default
+        path = self.write_provider('p.conf', 'prov-1', extra=sections)
+        with open(path) as f:
+            text = f.read()
+        # The [provider] options go before the first other section.
+        text = text.replace('enabled = True\n',
+                            'enabled = True\n' + provider_lines, 1)
+        with open(path, 'w') as f:
+            f.write(text)
+        return path
+
+    def _provider(self, *args, **kwargs):
+        path = self._write(*args, **kwargs)
+        return provider.PluggableProtectionProvider(
+            provider.load_provider_config(path))
+
+    def _bank_dir(self, name):
+        return os.path.join(self.state_path, 'dest-' + name)
+
+    def _two(self, default=None):
+        return self._provider(
+            'az2, dr-region', default,
+            destination_section('az2', path=self._bank_dir('az2'),
+                                availability_zone='az2',
+                                description='second zone') +
+            destination_section('dr-region', path=self._bank_dir('dr'),
+                                region='RegionTwo'))
+
+    def test_one_destination(self):
+        prov = self._provider('az2', None, destination_section(
+            'az2', path=self._bank_dir('az2'), availability_zone='az2',
+            description='NFS in az2'))
+        self.assertEqual(['az2'], list(prov.copy_destinations))
+        dest = prov.get_copy_destination()
+        self.assertIs(dest, prov.copy_destinations['az2'])
+        self.assertIs(dest, prov.get_copy_destination('az2'))
+        self.assertEqual(('az2', None, 'az2', 'NFS in az2', True,
+                          'karbor-fs-bank-plugin'),
+                         (dest.name, dest.region, dest.availability_zone,
+                          dest.description, dest.is_default,
+                          dest.bank_plugin_name))
+        self.assertEqual([{'name': 'az2', 'region': None,
+                           'availability_zone': 'az2',
+                           'description': 'NFS in az2', 'default': True}],
+                         prov.to_dict()['copy_destinations'])
+        self.assertIsInstance(dest.bank, bank_plugin.Bank)
+        self.assertIsInstance(dest.checkpoint_collection,
+                              checkpoint.CheckpointCollection)
+
+    def test_destination_bank_reads_its_own_section(self):
+        main_path = os.path.join(self.state_path, 'main')
+        path = self.write_provider(
+            'p.conf', 'prov-1', bank_path=main_path,
+            extra=destination_section('az2', path=self._bank_dir('az2')))
+        with open(path) as f:
+            text = f.read().replace('enabled = True\n',
+                                    'enabled = True\ncopy_destinations = '
+                                    'az2\n', 1)
+        with open(path, 'w') as f:
+            f.write(text)
+        prov = provider.PluggableProtectionProvider(
+            provider.load_provider_config(path))
+        plan = {'id': 'plan', 'name': 'n', 'provider_id': 'prov-1',
+                'project_id': 'proj', 'resources': []}
+        dest = prov.get_copy_destination()
+        cp = dest.checkpoint_collection.create(plan)
+        self.assertTrue(os.path.isfile(os.path.join(
+            self._bank_dir('az2'), 'karbor', 'checkpoints', cp.id,
+            'index.json')))
+        self.assertFalse(os.path.exists(os.path.join(
+            main_path, 'karbor', 'checkpoints', cp.id)))
+        self.assertRaises(exception.CheckpointNotFound,
+                          prov.get_checkpoint, cp.id)
+
+    def test_two_destinations_first_is_default(self):
+        prov = self._two()
+        self.assertEqual(['az2', 'dr-region'], list(prov.copy_destinations))
+        self.assertEqual('az2', prov.get_copy_destination().name)
+        self.assertEqual([True, False], [
+            d['default'] for d in prov.to_dict()['copy_destinations']])
+        dr = prov.get_copy_destination('dr-region')
+        self.assertEqual(('RegionTwo', None, ''),
+                         (dr.region, dr.availability_zone, dr.description))
+
+    def test_explicit_default(self):
+        prov = self._two(default='dr-region')
+        self.assertEqual('dr-region', prov.get_copy_destination().name)
+        self.assertEqual([False, True], [
+            d.is_default for d in prov.copy_destinations.values()])
+
+    def test_unknown_destination_name(self):
+        prov = self._two()
+        exc = self.assertRaises(exception.CopyDestinationNotFound,
+                                prov.get_copy_destination, 'az3')
+        self.assertIn('az3', str(exc))
+        self.assertEqual(400, exc.code)
+
+    def _assert_not_loaded(self, *args, **kwargs):
+        exc = self.assertRaises(exception.ProviderNotLoaded, self._provider,
+                                *args, **kwargs)
+        return str(exc)
+
+    def test_default_must_be_a_destination(self):
+        message = self._assert_not_loaded(
+            'az2', 'az9', destination_section('az2',
+                                              path=self._bank_dir('az2')))
+        self.assertIn('az9', message)
+        self.assertIn('default_copy_destination', message)
+
+    def test_default_without_destinations(self):
+        self.assertIn('copy_destinations is empty',
+                      self._assert_not_loaded(None, 'az2'))
+
+    def test_missing_section(self):
+        message = self._assert_not_loaded('az2')
+        self.assertIn('[copy_destination:az2]', message)
+
+    def test_section_without_bank(self):
+        message = self._assert_not_loaded('az2', None, destination_section(
+            'az2', bank=None, path=self._bank_dir('az2')))
+        self.assertIn('names no bank', message)
+
+    def test_unknown_bank_plugin(self):
+        message = self._assert_not_loaded('az2', None, destination_section(
+            'az2', bank='no-such-bank'))
+        self.assertIn('no-such-bank', message)
+
+    def test_not_a_bank_plugin(self):
+        message = self._assert_not_loaded('az2', None, destination_section(
+            'az2', bank=FAKE_PLUGIN))
+        self.assertIn('not a bank plugin', message)
+
+    def test_bank_plugin_failure(self):
+        # The file system bank needs its path in the destination's section;
+        # the main bank's [file_system_bank_plugin] path does not count.
+        message = self._assert_not_loaded('az2', None,
+                                          destination_section('az2'))
+        self.assertIn('failed to start', message)
+        self.assertIn('copy_destination:az2', message)
+
+    def test_plugin_without_section_support(self):
+        message = self._assert_not_loaded('az2', None, destination_section(
+            'az2', bank=__name__ + '.NoSectionBankPlugin'))
+        self.assertIn('cannot be a copy destination', message)
+
+    def test_plugin_taking_any_keyword(self):
+        prov = self._provider('az2', None, destination_section(
+            'az2', bank=__name__ + '.KwargsBankPlugin'))
+        self.assertEqual('copy_destination:az2',
+                         prov.get_copy_destination().bank.plugin.section)
+
+    def test_destination_may_not_be_the_main_bank(self):
+        main = os.path.join(self.state_path, 'bank-prov-1')
+        message = self._assert_not_loaded('az2', None, destination_section(
+            'az2', path=main))
+        self.assertIn('main bank', message)
+
+    def test_two_destinations_may_not_share_storage(self):
+        message = self._assert_not_loaded(
+            'a, b', None,
+            destination_section('a', path=self._bank_dir('x')) +
+            destination_section('b', path=self._bank_dir('x')))
+        self.assertIn('copy destination a', message)
+
+    def test_bad_names(self):
+        self.assertIn('listed twice', self._assert_not_loaded(
+            'az2, az2', None, destination_section(
+                'az2', path=self._bank_dir('az2'))))
+        self.assertIn('letters', self._assert_not_loaded(
+            'az 2', None, destination_section('az 2',
+                                              path=self._bank_dir('az2'))))
+        self.assertIn('letters', self._assert_not_loaded('a/b', None))
+
+    def test_registry_skips_bad_destination_with_reason(self):
+        self.write_provider('good.conf', 'id-good')
+        self._write('az2')
+        logger = self.useFixture(base.fixtures.FakeLogger())
+        registry = provider.ProviderRegistry()
+        self.assertEqual(['id-good'], list(registry.providers))
+        self.assertIn('p.conf is skipped', logger.output)
+        self.assertIn('[copy_destination:az2]', logger.output)
+        self.assertNotIn('Traceback', logger.output)
+
+    def test_registry_loads_destinations(self):
+        self._write('az2', None, destination_section(
+            'az2', path=self._bank_dir('az2')))
+        registry = provider.ProviderRegistry()
+        self.assertEqual(['az2'], list(
+            registry.show_provider('prov-1').copy_destinations))
+
+    def test_list_opts_documents_destinations(self):
+        groups = dict(provider.list_opts())
+        self.assertIn('copy_destinations',
+                      [o.name for o in groups[provider.PROVIDER_GROUP]])
+        self.assertIn('availability_zone', [
+            o.name for o in groups['copy_destination:<name>']])

@@ -155,7 +155,7 @@ class ResourceFlowTest(base.TestCase):
         ('restore', ['new_resources', 'operation_log', 'restore',
                      'restore_auth']),
         ('verify', ['new_resources', 'operation_log', 'verify']),
-        ('copy', ['checkpoint_copy', 'operation_log']),
+        ('copy', ['checkpoint_copy', 'copy_progress', 'operation_log']),
     )
     def test_hook_keyword_arguments(self, operation_type, expected):
         calls = self._run(operation_type, [graph.GraphNode(VOLUME1, ())])

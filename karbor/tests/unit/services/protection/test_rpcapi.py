@@ -30,12 +30,12 @@ class ProtectionRpcApiTest(test_manager.ManagerTestBase):
         self.rpcapi = rpcapi.ProtectionAPI()
 
     def test_version(self):
-        self.assertEqual('1.0', self.rpcapi.RPC_API_VERSION)
-        self.assertEqual('1.0', self.manager.target.version)
+        self.assertEqual('1.1', self.rpcapi.RPC_API_VERSION)
+        self.assertEqual('1.1', self.manager.target.version)
 
     def test_providers(self):
         providers = self.rpcapi.list_providers(self.ctx)
-        self.assertEqual(3, len(providers))
+        self.assertEqual(4, len(providers))
         self.assertEqual('Test Provider', self.rpcapi.show_provider(
             self.ctx, fakes.PROVIDER_ID)['name'])
 
@@ -71,6 +71,27 @@ class ProtectionRpcApiTest(test_manager.ManagerTestBase):
         self.assertIsNotNone(result.id)
         self.wait()
         self.assertEqual('success', self.records.restore(result.id).status)
+
+    def test_copy(self):
+        plan = objects.Plan(
+            context=self.ctx, id=fakes.PLAN_ID, name='plan',
+            provider_id=fakes.PROVIDER_ID, project_id=fakes.PROJECT_ID,
+            status=constants.PLAN_STATUS_SUSPENDED,
+            resources=[dict(fakes.VOLUME, extra_info=None)],
+            parameters={})
+        source = self.rpcapi.protect(self.ctx, plan, None)['id']
+        self.wait()
+        result = self.rpcapi.copy(self.ctx, plan, destination='dr')
+        self.assertEqual([source], [p['checkpoint_protect_id']
+                                    for p in result['checkpoint_id']])
+        self.assertEqual('dr', result['destination']['name'])
+        self.wait()
+        copy_id = result['checkpoint_id'][0]['checkpoint_copy_id']
+        self.assertEqual(source, self.rpcapi.show_checkpoint(
+            self.ctx, fakes.PROVIDER_ID, copy_id)['copy_of'])
+        e = self.assertRaises(exception.NothingToCopy, self.rpcapi.copy,
+                              self.ctx, plan, destination='dr')
+        self.assertEqual(409, e.code)
 
     def test_protectables(self):
         self.assertIn(constants.PROJECT_RESOURCE_TYPE,

@@ -66,6 +66,32 @@ class FileSystemBankPluginTest(base.TestCase):
             make_config(self.state_path))
         self.assertIn('file_system_bank_path', str(exc))
 
+    def test_options_from_another_section(self):
+        conf_path = os.path.join(self.state_path, 'dest.conf')
+        other = os.path.join(self.state_path, 'other-bank')
+        with open(conf_path, 'w') as f:
+            f.write('[file_system_bank_plugin]\n'
+                    'file_system_bank_path = %s\n'
+                    '[copy_destination:az2]\n'
+                    'file_system_bank_path = %s\n'
+                    'bank_object_container = c2\n'
+                    % (self.bank_path, other))
+        config = cfg.ConfigOpts()
+        config(args=[], default_config_files=[conf_path],
+               default_config_dirs=[], use_env=False)
+        main = file_system_bank_plugin.FileSystemBankPlugin(config)
+        dest = file_system_bank_plugin.FileSystemBankPlugin(
+            config, section='copy_destination:az2')
+        self.assertEqual(os.path.join(self.bank_path, 'karbor'), main.root)
+        self.assertEqual(os.path.join(other, 'c2'), dest.root)
+
+    def test_missing_path_in_section_names_the_section(self):
+        exc = self.assertRaises(
+            exception.InvalidConfiguration,
+            file_system_bank_plugin.FileSystemBankPlugin,
+            make_config(self.state_path, self.bank_path), section='elsewhere')
+        self.assertIn('[elsewhere]', str(exc))
+
     def test_container_option(self):
         plugin = file_system_bank_plugin.FileSystemBankPlugin(
             make_config(self.state_path, self.bank_path,
@@ -311,6 +337,24 @@ class FileSystemBankStreamTest(base.TestCase):
                           self.bank.put_object_stream, '/x', chunks())
         self.assertEqual('old', self.bank.get_object('/x'))
         self.assertEqual(['x'], os.listdir(self.plugin.root))
+
+    def test_object_size_from_the_file_system(self):
+        self.bank.put_object_stream('/data/blob', iter([b'x' * 1000]))
+        with mock.patch.object(self.plugin, '_open',
+                               autospec=True) as opener:
+            self.assertEqual(1000, self.bank.get_object_size('/data/blob'))
+        opener.assert_not_called()
+        self.assertRaises(exception.BankObjectNotFound,
+                          self.bank.get_object_size, '/none')
+        self.assertRaises(exception.BankObjectNotFound,
+                          self.bank.get_object_size, '/data')
+
+    def test_head_reads_what_is_on_disk(self):
+        self.bank.put_object_stream('/x', iter([b'abcd']))
+        with open(os.path.join(self.plugin.root, 'x'), 'wb') as f:
+            f.write(b'abce')
+        self.assertEqual({'size': 4, 'md5': hashlib.md5(b'abce').hexdigest()},
+                         self.bank.head_object('/x'))
 
     def test_missing_objects(self):
         self.assertRaises(exception.BankObjectNotFound,

@@ -56,6 +56,15 @@ class OperationLogTest(base.TestCase):
         self.assertEqual({'host': 'test-host', 'verification_id': 'x'},
                          utils.get_operation_log_extra_info(stored))
 
+    def test_create_with_a_chosen_id(self):
+        log = utils.create_operation_log(
+            self.ctx, 'copy', 'wait_copying',
+            operation_log_id=fakes.PLAN_ID)
+        self.assertEqual(fakes.PLAN_ID, log.id)
+        self.assertEqual('copy',
+                         self.records.operation_log(fakes.PLAN_ID)
+                         .operation_type)
+
     def test_update_and_fail(self):
         log = utils.create_operation_log(self.ctx, 'protect', 'protecting')
         utils.update_operation_log(self.ctx, log, status='protecting')

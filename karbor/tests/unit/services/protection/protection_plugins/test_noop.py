@@ -16,6 +16,7 @@ from karbor.common import constants
 from karbor import context
 from karbor import exception
 from karbor import resource
+from karbor.services.protection.protection_plugins import bank_data
 from karbor.services.protection.protection_plugins import noop
 from karbor.tests import base
 from karbor.tests.unit.services.protection import fake_protection as fakes
@@ -42,11 +43,33 @@ class NoopProtectionPluginTest(base.TestCase):
                             operation_type)(VOLUME)
         operation.on_main(self.checkpoint, VOLUME, None, {}, **kwargs)
 
-    def test_supports_every_type_and_no_copy_yet(self):
+    def test_supports_every_type_and_operation(self):
         self.assertEqual(set(constants.RESOURCE_TYPES),
                          set(self.plugin.get_supported_resources_types()))
-        self.assertTrue(self.plugin.supports_operation('verify'))
-        self.assertFalse(self.plugin.supports_operation('copy'))
+        for operation in constants.OPERATION_TYPES:
+            self.assertTrue(self.plugin.supports_operation(operation))
+        self.assertIsInstance(self.plugin.get_copy_operation(VOLUME),
+                              bank_data.BankDataCopyOperation)
+
+    def test_copy_is_restorable_without_the_source_bank(self):
+        self._hook('protect')
+        other = fakes.make_provider(self)
+        checkpoint_copy = other.checkpoint_collection.create(
+            fakes.FakePlan([VOLUME.to_dict()]))
+        self._hook('copy', checkpoint_copy=checkpoint_copy)
+        copied = checkpoint_copy.get_resource_bank_section(VOLUME.id)
+        self.assertEqual(self.section.get_object('metadata'),
+                         copied.get_object('metadata'))
+        self.assertEqual(constants.RESOURCE_STATUS_AVAILABLE,
+                         copied.get_object('status'))
+        # The main bank is lost; the copy's own data is what restore reads.
+        self._hook('delete')
+        restore = self.records.new_restore(self.ctx, create=True)
+        self.plugin.get_restore_operation(VOLUME).on_main(
+            checkpoint_copy, VOLUME, None, {}, restore=restore,
+            new_resources={})
+        self.assertEqual({'%s#v1' % VOLUME.type: 'available'},
+                         self.records.restore(restore.id).resources_status)
 
     def test_schemas_are_empty_objects(self):
         for getter in ('get_options_schema', 'get_restore_schema',

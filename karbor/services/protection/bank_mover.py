@@ -1,0 +1,287 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Move the objects of one bank section to another, verifying each.
+
+:func:`copy_section` is what plugins keeping their backup data in the bank
+use to copy it to a copy destination. It lists the source section, learns
+every object's size (so the totals are known before any byte moves), then
+copies the objects on a bounded thread pool. Each object is streamed in
+fixed-size chunks, hashed with MD5 on the way, and then checked against
+the checksum the destination computes of what it stored. An object the
+destination already holds with the same size and checksum is skipped, so
+running a copy again after a failure or a crash moves only what is
+missing or wrong.
+
+Memory is bounded by the number of workers times the chunk size, whatever
+the size of the objects. The source section is only ever read.
+"""
+
+import concurrent.futures
+import dataclasses
+import hashlib
+import threading
+
+from oslo_log import log as logging
+
+from karbor import exception
+
+LOG = logging.getLogger(__name__)
+
+DEFAULT_CHUNK_SIZE = 1024 * 1024
+DEFAULT_MAX_WORKERS = 4
+# Keys are listed in pages of this size, so a listing never asks the bank
+# for an unbounded answer.
+LIST_PAGE_SIZE = 1000
+
+
+@dataclasses.dataclass
+class MoveStats:
+    """Counters of a section copy.
+
+    ``objects_done`` and ``bytes_done`` include the skipped objects;
+    ``objects_copied`` and ``bytes_copied`` count only what was written.
+    """
+
+    objects_total: int = 0
+    objects_done: int = 0
+    objects_copied: int = 0
+    objects_skipped: int = 0
+    bytes_total: int = 0
+    bytes_done: int = 0
+    bytes_copied: int = 0
+
+    def to_dict(self):
+        """The counters as a plain dict (for operation logs)."""
+        return dataclasses.asdict(self)
+
+
+class _Counters:
+    """MoveStats shared by the worker threads, behind a lock."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._stats = MoveStats()
+
+    def add(self, **deltas):
+        with self._lock:
+            for name, delta in deltas.items():
+                setattr(self._stats, name, getattr(self._stats, name) + delta)
+
+    def snapshot(self):
+        with self._lock:
+            return dataclasses.replace(self._stats)
+
+
+def _list_keys(section, context=None):
+    keys = []
+    marker = None
+    while True:
+        page = section.list_objects(limit=LIST_PAGE_SIZE, marker=marker,
+                                    sort_dir='asc', context=context)
+        keys.extend(page)
+        if len(page) < LIST_PAGE_SIZE:
+            return keys
+        marker = page[-1]
+
+
+def _destination_md5(destination, key, context=None):
+    """The destination's (size, md5) of ``key``, or None if it is absent."""
+    try:
+        head = destination.head_object(key, context=context)
+    except exception.BankObjectNotFound:
+        return None
+    return head['size'], head.get('md5')
+
+
+class _Mover:
+    def __init__(self, source, destination, chunk_size, counters, context,
+                 what, where):
+        self._source = source
+        self._destination = destination
+        self._chunk_size = chunk_size
+        self._counters = counters
+        self._context = context
+        self._what = what
+        self._where = where
+
+    def failure(self, reason):
+        return exception.CopyFailed(checkpoint_id=self._what,
+                                    destination=self._where, reason=reason)
+
+    def _already_there(self, key, size):
+        try:
+            present = _destination_md5(self._destination, key,
+                                       context=self._context)
+        except exception.KarborException as exc:
+            # An unreadable destination object is rewritten, not trusted.
+            LOG.warning('Cannot check %(key)s at the destination, copying '
+                        'it again: %(exc)s', {'key': key, 'exc': exc})
+            return False
+        if present is None or present[0] != size or present[1] is None:
+            return False
+        try:
+            source = self._source.head_object(key, context=self._context)
+        except exception.KarborException as exc:
+            raise self.failure('cannot read source object %s: %s'
+                               % (key, exc))
+        return source.get('md5') == present[1]
+
+    def _chunks(self, key, reader, md5):
+        read = reader.read
+        while True:
+            try:
+                chunk = read(self._chunk_size)
+            except OSError as exc:
+                raise self.failure('cannot read source object %s: %s'
+                                   % (key, exc))
+            if not chunk:
+                return
+            md5.update(chunk)
+            self._counters.add(bytes_done=len(chunk),
+                               bytes_copied=len(chunk))
+            yield chunk
+
+    def move(self, key, size):
+        """Copy one object unless the destination already has it."""
+        try:
+            self._move(key, size)
+        except exception.CopyFailed:
+            raise
+        except Exception as exc:
+            # Third-party bank plugins may raise anything; the caller is
+            # promised CopyFailed with the reason.
+            LOG.exception('Unexpected failure copying %s', key)
+            raise self.failure('copying object %s: %s' % (key, exc))
+
+    def _move(self, key, size):
+        if self._already_there(key, size):
+            self._counters.add(objects_done=1, objects_skipped=1,
+                               bytes_done=size)
+            return
+        md5 = hashlib.md5(usedforsecurity=False)
+        try:
+            reader = self._source.open_object_reader(key,
+                                                     context=self._context)
+        except exception.KarborException as exc:
+            raise self.failure('cannot read source object %s: %s'
+                               % (key, exc))
+        try:
+            with reader:
+                self._destination.put_object_stream(
+                    key, self._chunks(key, reader, md5), size=size,
+                    context=self._context)
+        except exception.CopyFailed:
+            raise
+        except exception.KarborException as exc:
+            raise self.failure('cannot write object %s: %s' % (key, exc))
+        self._verify(key, md5.hexdigest())
+        self._counters.add(objects_done=1, objects_copied=1)
+
+    def _verify(self, key, expected):
+        try:
+            present = _destination_md5(self._destination, key,
+                                       context=self._context)
+        except exception.KarborException as exc:
+            raise self.failure('cannot read back object %s: %s'
+                               % (key, exc))
+        actual = None if present is None else present[1]
+        if actual == expected:
+            return
+        # Never leave bad data behind: a later run must not skip it.
+        try:
+            self._destination.delete_object(key, context=self._context)
+        except exception.KarborException:
+            LOG.exception('Could not delete corrupted object %s at the '
+                          'destination', key)
+        raise exception.ChecksumMismatch(
+            key=key, expected=expected, actual=actual,
+            checkpoint_id=self._what, destination=self._where)
+
+
+def copy_section(source, destination, progress=None,
+                 max_workers=DEFAULT_MAX_WORKERS,
+                 chunk_size=DEFAULT_CHUNK_SIZE, context=None,
+                 what=None, where=None):
+    """Copy every object of ``source`` to the same key in ``destination``.
+
+    :param source: the :class:`BankSection` to read; never written.
+    :param destination: the :class:`BankSection` to write.
+    :param progress: an optional callable given a :class:`MoveStats`
+        snapshot once the totals are known and after each object. It is
+        called from the calling thread, so it needs no locking; it should
+        return quickly (throttle writes on its side).
+    :param max_workers: the number of objects moved at once.
+    :param chunk_size: the bytes read and written at a time.
+    :param context: the request context, passed to the banks.
+    :param what: names the data being copied in errors (e.g. a
+        checkpoint id); defaults to the source section.
+    :param where: names the destination in errors; defaults to the
+        destination section.
+    :returns: the final :class:`MoveStats`.
+    :raises karbor.exception.ChecksumMismatch: when the destination does
+        not hold what was read (the bad object is deleted).
+    :raises karbor.exception.CopyFailed: when the source cannot be read or
+        the destination cannot be written, with the reason.
+    """
+    if max_workers < 1 or chunk_size < 1:
+        raise ValueError('max_workers and chunk_size must be positive')
+    # A read-only view: the mover cannot write the source even by mistake.
+    source = source.get_sub_section('/', is_writable=False)
+    counters = _Counters()
+    mover = _Mover(source, destination, chunk_size, counters, context,
+                   what or source.section, where or destination.section)
+    try:
+        keys = _list_keys(source, context=context)
+        sizes = [(key, source.get_object_size(key, context=context))
+                 for key in keys]
+    except Exception as exc:
+        raise mover.failure('cannot list the source: %s' % exc)
+    counters.add(objects_total=len(sizes),
+                 bytes_total=sum(size for _key, size in sizes))
+    _report(progress, counters)
+    _run(mover, sizes, max_workers, progress, counters)
+    return counters.snapshot()
+
+
+def _report(progress, counters):
+    if progress is not None:
+        progress(counters.snapshot())
+
+
+def _run(mover, sizes, max_workers, progress, counters):
+    # At most two objects per worker are queued, so a section of many
+    # objects does not become as many pending futures.
+    window = max_workers * 2
+    pending = set()
+    items = iter(sizes)
+    with concurrent.futures.ThreadPoolExecutor(
+            max_workers=max_workers,
+            thread_name_prefix='bank-mover') as pool:
+        try:
+            while True:
+                while len(pending) < window:
+                    item = next(items, None)
+                    if item is None:
+                        break
+                    pending.add(pool.submit(mover.move, *item))
+                if not pending:
+                    return
+                done, pending = concurrent.futures.wait(
+                    pending, return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in done:
+                    future.result()
+                    _report(progress, counters)
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise

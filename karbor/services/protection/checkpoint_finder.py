@@ -1,0 +1,163 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Finding and listing a provider's checkpoints across its banks.
+
+A provider's checkpoints live in its main bank, and its copies in the
+banks of its copy destinations. Users see them as one set: a listing
+merges the banks' indices, and a checkpoint id is looked up in the main
+bank first, then where the ``checkpoint_copies`` table says its copy is,
+then in every destination. A bank that cannot be read is logged and
+skipped, so copies stay reachable when the main bank is lost.
+"""
+
+import heapq
+
+from oslo_log import log as logging
+
+from karbor import context as karbor_context
+from karbor import exception
+from karbor import objects
+from karbor.services.protection import bank_plugin
+
+LOG = logging.getLogger(__name__)
+
+MAIN_BANK = None
+
+
+def _collections(provider):
+    """``(destination name or None, collection)`` of each bank."""
+    yield MAIN_BANK, provider.checkpoint_collection
+    for name, destination in (getattr(provider, 'copy_destinations', None)
+                              or {}).items():
+        yield name, destination.checkpoint_collection
+
+
+def _get(collection, checkpoint_id):
+    try:
+        return collection.get(checkpoint_id)
+    except exception.CheckpointNotFound:
+        return None
+    except exception.CheckpointCorrupted:
+        raise
+    except Exception:
+        # A bank that is gone or unreachable holds nothing we can show.
+        LOG.warning('Could not read checkpoint %s from a bank',
+                    checkpoint_id, exc_info=True)
+        return None
+
+
+def _recorded_destination(checkpoint_id):
+    try:
+        return objects.CheckpointCopy.get_by_id(
+            karbor_context.get_admin_context(), checkpoint_id).destination
+    except exception.CheckpointCopyNotFound:
+        return None
+
+
+def find_checkpoint(provider, checkpoint_id):
+    """Return ``(checkpoint, destination name or None)``.
+
+    :raises karbor.exception.CheckpointNotFound: in no bank.
+    """
+    checkpoint = _get(provider.checkpoint_collection, checkpoint_id)
+    if checkpoint is not None:
+        return checkpoint, MAIN_BANK
+    destinations = getattr(provider, 'copy_destinations', None) or {}
+    recorded = _recorded_destination(checkpoint_id)
+    if recorded in destinations:
+        checkpoint = _get(destinations[recorded].checkpoint_collection,
+                          checkpoint_id)
+        if checkpoint is not None:
+            return checkpoint, recorded
+    # No row (a copy written by another deployment, or its row lost):
+    # probe every destination.
+    for name, destination in destinations.items():
+        if name == recorded:
+            continue
+        checkpoint = _get(destination.checkpoint_collection, checkpoint_id)
+        if checkpoint is not None:
+            return checkpoint, name
+    raise exception.CheckpointNotFound(checkpoint_id=checkpoint_id)
+
+
+def _safe_entries(name, list_entries, **kwargs):
+    """``(timestamp, id, bank name)`` of a bank's entries, errors logged."""
+    try:
+        for timestamp, checkpoint_id in list_entries(**kwargs):
+            yield timestamp, checkpoint_id, name
+    except exception.InvalidInput:
+        raise
+    except Exception:
+        LOG.warning('Skipping the checkpoints of bank %s: it cannot be '
+                    'listed', name or 'main', exc_info=True)
+
+
+def list_checkpoints(provider, project_id, provider_id, limit=None,
+                     marker=None, plan_id=None, start_date=None,
+                     end_date=None, sort_dir=None, context=None,
+                     all_tenants=False):
+    """Return ``[(checkpoint id, destination name or None)]``, one page.
+
+    The banks' listings are merged on ``(timestamp, id)``, newest first
+    unless ``sort_dir`` is ``asc``, reading only index keys, and only as
+    many as the page needs. The other arguments are those of
+    ``CheckpointCollection.list_ids``; the marker may be a checkpoint of
+    any of the banks.
+
+    :raises karbor.exception.InvalidInput: bad ``sort_dir`` or unknown
+        marker.
+    """
+    sort_dir = sort_dir or bank_plugin.SORT_DESC
+    if sort_dir not in (bank_plugin.SORT_ASC, bank_plugin.SORT_DESC):
+        raise exception.InvalidInput(
+            reason='sort_dir must be asc or desc, not %s' % sort_dir)
+    if limit is not None and limit <= 0:
+        return []
+    descending = sort_dir == bank_plugin.SORT_DESC
+    marker_entry = None
+    if marker is not None:
+        try:
+            checkpoint, _name = find_checkpoint(provider, marker)
+        except exception.CheckpointNotFound:
+            raise exception.InvalidInput(
+                reason='marker checkpoint %s not found' % marker)
+        marker_entry = (checkpoint.timestamp, checkpoint.id,
+                        checkpoint.created_at)
+
+    streams = []
+    for name, collection in _collections(provider):
+        streams.append(_safe_entries(
+            name, collection.iter_entries, provider_id=provider_id,
+            project_id=project_id, plan_id=plan_id, start_date=start_date,
+            end_date=end_date, sort_dir=sort_dir, marker_entry=marker_entry,
+            context=context, all_tenants=all_tenants))
+    merged = heapq.merge(*streams, key=lambda e: (e[0], e[1]),
+                         reverse=descending)
+    result = []
+    seen = set()
+    for _timestamp, checkpoint_id, name in merged:
+        if checkpoint_id in seen:
+            continue
+        seen.add(checkpoint_id)
+        result.append((checkpoint_id, name))
+        if limit is not None and len(result) >= limit:
+            break
+    return result
+
+
+def get_from(provider, checkpoint_id, destination):
+    """The checkpoint of a listing entry, from the bank it was listed in."""
+    if destination is MAIN_BANK:
+        return provider.checkpoint_collection.get(checkpoint_id)
+    return provider.copy_destinations[destination].checkpoint_collection.get(
+        checkpoint_id)

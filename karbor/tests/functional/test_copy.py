@@ -1,0 +1,275 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Checkpoint copy end to end on karbor-all, with real bytes in real banks.
+
+The Test Data Provider writes generated objects for every resource and its
+restore re-reads and checks each of them, so a restore that succeeds from a
+copy proves the data really moved.
+"""
+
+import concurrent.futures
+import json
+import os
+import shutil
+import signal
+import time
+
+from karbor.tests.functional import base
+
+PROVIDER = base.TEST_DATA_PROVIDER_ID
+TEST_DATA = {base.PROJECT_TYPE: {'objects': 6, 'object_size': 256 * 1024}}
+
+
+class CopyTestBase(base.FunctionalTestCase):
+
+    def copy(self, api, plan, **extra):
+        body = {'copy': dict({'plan_id': plan['id'], 'parameters': {}},
+                             **extra)}
+        return api.post('/providers/%s/checkpoints/action'
+                        % plan['provider_id'], body)['copy']
+
+    def wait_copy(self, api, copy, timeout=120):
+        """Wait for the request's operation log to end; return it."""
+        log = api.wait_for('/operation_logs/%s' % copy['id'],
+                           'operation_log', 'status', ('success', 'error'),
+                           timeout=timeout)
+        self.assertEqual('success', log['status'], log)
+        return log
+
+    def checkpoints(self, api, provider=PROVIDER, query=''):
+        return api.get('/providers/%s/checkpoints%s'
+                       % (provider, query))['checkpoints']
+
+    def show(self, api, checkpoint_id, provider=PROVIDER):
+        return api.get('/providers/%s/checkpoints/%s'
+                       % (provider, checkpoint_id))['checkpoint']
+
+    def restore(self, api, checkpoint_id, provider=PROVIDER):
+        restore = api.post('/restores', {'restore': {
+            'provider_id': provider, 'checkpoint_id': checkpoint_id,
+            'restore_target': None, 'parameters': {}}})['restore']
+        return api.wait_for('/restores/%s' % restore['id'], 'restore',
+                            'status', ('success', 'fail'))
+
+
+class TestCopyScenario(CopyTestBase):
+    """The issue's acceptance scenario, step by step."""
+
+    def test_copy_survives_the_loss_of_the_main_bank(self):
+        karbor = self.start_karbor()
+        api = karbor.client()
+        plan = self.create_plan(api, PROVIDER, TEST_DATA)
+        sources = [self.protect(api, plan), self.protect(api, plan)]
+        source_ids = sorted(c['id'] for c in sources)
+
+        copy = self.copy(api, plan)
+        self.assertEqual(plan['id'], copy['plan_id'])
+        self.assertEqual('az2', copy['destination']['name'])
+        self.assertEqual(source_ids, sorted(
+            p['checkpoint_protect_id'] for p in copy['checkpoint_id']))
+        log = self.wait_copy(api, copy)
+        progress = json.loads(log['extra_info'])
+        self.assertEqual(progress['bytes_total'], progress['bytes_done'])
+        # 2 checkpoints x 6 objects of 256 KiB, plus the metadata objects.
+        self.assertGreaterEqual(progress['bytes_done'], 2 * 6 * 256 * 1024)
+
+        copy_ids = sorted(p['checkpoint_copy_id']
+                          for p in copy['checkpoint_id'])
+        for pair in copy['checkpoint_id']:
+            shown = self.show(api, pair['checkpoint_copy_id'])
+            self.assertEqual('available', shown['status'])
+            self.assertEqual(pair['checkpoint_protect_id'],
+                             shown['copy_of'])
+            self.assertEqual('az2', shown['copy_destination'])
+            self.assertEqual('finished',
+                             json.loads(shown['extra_info'])['copy_status'])
+
+        # Copying again creates nothing.
+        logs_before = api.get('/operation_logs')['operation_logs']
+        error = self.assertRaises(base.ApiError, self.copy, api, plan)
+        self.assertEqual(409, error.status)
+        self.assertEqual(logs_before,
+                         api.get('/operation_logs')['operation_logs'])
+
+        # Copies are listed with and without the plan filter, marked.
+        for query in ('', '?plan_id=%s' % plan['id']):
+            listed = {c['id']: c for c in self.checkpoints(api, query=query)}
+            self.assertEqual(sorted(source_ids + copy_ids), sorted(listed))
+            self.assertEqual(copy_ids, sorted(
+                i for i, c in listed.items() if c.get('copy_of')))
+
+        # The main bank is lost.
+        shutil.rmtree(os.path.join(karbor.state_dir, 'bank'))
+        listed = sorted(c['id'] for c in self.checkpoints(api))
+        self.assertEqual(copy_ids, listed)
+        for copy_id in copy_ids:
+            self.assertEqual('available', self.show(api, copy_id)['status'])
+        self.assertEqual('success', self.restore(api, copy_ids[0])['status'])
+        self.assertEqual(0, karbor.stop())
+
+        # A second deployment whose provider uses the destination as its
+        # main bank restores the copy too.
+        second_state = self.useFixture(base.fixtures.TempDir()).path
+        providers = os.path.join(second_state, 'my-providers')
+        os.makedirs(providers)
+        with open(os.path.join(providers, 'dr.conf'), 'w') as f:
+            f.write('[provider]\nname = DR Test Data Provider\n'
+                    'id = %s\nplugin = karbor-test-data-protection-plugin\n'
+                    'bank = karbor-fs-bank-plugin\nenabled = True\n'
+                    '[file_system_bank_plugin]\n'
+                    'file_system_bank_path = %s\n'
+                    % (PROVIDER, os.path.join(karbor.state_dir, 'bank-az2')))
+        config = os.path.join(second_state, 'karbor.conf')
+        with open(config, 'w') as f:
+            f.write('[DEFAULT]\nprovider_config_dir = %s\n' % providers)
+        second = self.start_karbor(state_dir=second_state,
+                                   config_file=config)
+        api2 = second.client(project_id=api.project_id)
+        self.assertEqual(copy_ids,
+                         sorted(c['id'] for c in self.checkpoints(api2)))
+        self.assertEqual('success',
+                         self.restore(api2, copy_ids[1])['status'])
+
+
+class TestCopyRequests(CopyTestBase):
+
+    def setUp(self):
+        super().setUp()
+        self.karbor = self.start_karbor()
+        self.api = self.karbor.client()
+
+    def test_both_request_forms(self):
+        plan = self.create_plan(self.api, PROVIDER, TEST_DATA)
+        first = self.protect(self.api, plan)
+        listed = self.copy(self.api, plan)
+        self.wait_copy(self.api, listed)
+        second = self.protect(self.api, plan)
+        body = {'copy': [{'provider_id': PROVIDER, 'plan_id': plan['id'],
+                          'parameters': {}}]}
+        copy = self.api.post('/providers/%s/checkpoints/action' % PROVIDER,
+                             body)['copy']
+        self.assertEqual([second['id']], [
+            p['checkpoint_protect_id'] for p in copy['checkpoint_id']])
+        self.assertNotIn(first['id'], [
+            p['checkpoint_protect_id'] for p in copy['checkpoint_id']])
+        self.wait_copy(self.api, copy)
+
+    def test_concurrent_requests_never_duplicate(self):
+        plan = self.create_plan(self.api, PROVIDER, TEST_DATA)
+        sources = {self.protect(self.api, plan)['id'] for _ in range(3)}
+
+        def attempt(_):
+            try:
+                return self.copy(self.api, plan)
+            except base.ApiError as e:
+                self.assertEqual(409, e.status)
+                return None
+
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            answers = [a for a in pool.map(attempt, range(4)) if a]
+        copied = [p['checkpoint_protect_id']
+                  for a in answers for p in a['checkpoint_id']]
+        self.assertEqual(sorted(sources), sorted(copied))
+        for answer in answers:
+            self.wait_copy(self.api, answer)
+        copies = [c for c in self.checkpoints(self.api) if c.get('copy_of')]
+        self.assertEqual(sorted(sources),
+                         sorted(c['copy_of'] for c in copies))
+
+    def test_refused_requests_create_nothing(self):
+        noop_plan = self.create_plan(self.api)
+        plan = self.create_plan(self.api, PROVIDER, TEST_DATA)
+        path = '/providers/%s/checkpoints/action' % PROVIDER
+
+        def state():
+            bank = [os.path.join(d, f) for d, _, names in
+                    os.walk(self.karbor.state_dir) if 'bank' in d
+                    for f in names]
+            return (sorted(bank),
+                    self.api.get('/operation_logs')['operation_logs'])
+
+        before = state()
+        cases = [
+            ({'copy': {'plan_id': plan['id']}}, 409),  # nothing protected
+            ({'copy': {'plan_id': plan['id'], 'destination': 'mars'}}, 400),
+            ({'copy': {'plan_id': noop_plan['id']}}, 400),  # other provider
+            ({'copy': {'plan_id': '0' * 8 + '-0000-4000-8000-' + '0' * 12}},
+             404),
+            ({'copy': {'plan_id': plan['id'], 'colour': 'red'}}, 400),
+            ({'copy': [{'plan_id': plan['id']}, {'plan_id': plan['id']}]},
+             400),
+            ({'copy': [{'plan_id': plan['id'],
+                        'provider_id': base.NOOP_PROVIDER_ID}]}, 400),
+            ({'copy': {}}, 400),
+            ({'copies': {'plan_id': plan['id']}}, 400),
+        ]
+        for body, code in cases:
+            error = self.assertRaises(base.ApiError, self.api.post, path,
+                                      body)
+            self.assertEqual(code, error.status, (body, error.body))
+        self.assertEqual(before, state())
+
+    def test_progress_is_visible_while_copying(self):
+        big = {base.PROJECT_TYPE: {'objects': 24,
+                                   'object_size': 8 * 1024 * 1024}}
+        plan = self.create_plan(self.api, PROVIDER, big)
+        self.protect(self.api, plan)
+        copy = self.copy(self.api, plan)
+        seen = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            log = self.api.get('/operation_logs/%s'
+                               % copy['id'])['operation_log']
+            extra = json.loads(log['extra_info'] or '{}')
+            if extra.get('bytes_total'):
+                seen.append((extra['bytes_done'], extra['bytes_total']))
+            if log['status'] in ('success', 'error'):
+                break
+            time.sleep(0.05)
+        self.assertEqual('success', log['status'])
+        self.assertTrue(any(0 < done < total for done, total in seen),
+                        'no intermediate progress seen: %s' % seen[:20])
+        done = [d for d, _ in seen]
+        self.assertEqual(sorted(done), done)
+
+
+class TestCopyCrash(CopyTestBase):
+
+    def test_killed_service_resumes_the_copy(self):
+        state_dir = self.useFixture(base.fixtures.TempDir()).path
+        karbor = self.start_karbor(state_dir=state_dir)
+        api = karbor.client()
+        big = {base.PROJECT_TYPE: {'objects': 48,
+                                   'object_size': 8 * 1024 * 1024}}
+        plan = self.create_plan(api, PROVIDER, big)
+        self.protect(api, plan, timeout=300)
+        copy = self.copy(api, plan)
+        pair = copy['checkpoint_id'][0]
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            extra = json.loads(api.get('/operation_logs/%s' % copy['id'])
+                               ['operation_log']['extra_info'] or '{}')
+            if 0 < extra.get('bytes_done', 0) < extra.get('bytes_total', 0):
+                break
+            time.sleep(0.02)
+        karbor.stop(sig=signal.SIGKILL)
+
+        again = self.start_karbor(state_dir=state_dir)
+        api = again.client(project_id=api.project_id)
+        shown = api.wait_for('/providers/%s/checkpoints/%s'
+                             % (PROVIDER, pair['checkpoint_copy_id']),
+                             'checkpoint', 'status', ('available', 'error'),
+                             timeout=300)
+        self.assertEqual('available', shown['status'])
+        self.assertEqual('success',
+                         self.restore(api, shown['id'])['status'])

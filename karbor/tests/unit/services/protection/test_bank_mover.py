@@ -1,0 +1,337 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Tests of the bank mover between two real file-system banks."""
+
+import hashlib
+import os
+import tracemalloc
+from unittest import mock
+
+from oslo_config import cfg
+
+from karbor import exception
+from karbor.services.protection import bank_mover
+from karbor.services.protection import bank_plugin
+from karbor.services.protection.bank_plugins import file_system_bank_plugin
+from karbor.tests import base
+
+MIB = 1024 * 1024
+SECTION = '/checkpoints/c1/resource-data/r1'
+
+
+def fs_bank(directory, plugin_class=None):
+    """A real file-system Bank in ``directory``."""
+    conf_path = directory + '.conf'
+    with open(conf_path, 'w') as f:
+        f.write('[file_system_bank_plugin]\nfile_system_bank_path = %s\n'
+                % directory)
+    config = cfg.ConfigOpts()
+    config(args=[], default_config_files=[conf_path], default_config_dirs=[],
+           use_env=False)
+    cls = plugin_class or file_system_bank_plugin.FileSystemBankPlugin
+    return bank_plugin.Bank(cls(config))
+
+
+def pattern(size, seed=0, chunk=MIB):
+    """Yield ``size`` bytes of a repeatable pattern, chunk by chunk."""
+    block = bytes((seed + i) % 251 for i in range(4096)) * (chunk // 4096)
+    remaining = size
+    while remaining > 0:
+        piece = block[:min(len(block), remaining)]
+        yield piece
+        remaining -= len(piece)
+
+
+class WrongBytesPlugin(file_system_bank_plugin.FileSystemBankPlugin):
+    """Stores every streamed object with its first byte changed."""
+
+    def put_object_stream(self, key, reader, size=None, context=None):
+        def corrupt(chunks):
+            first = True
+            for chunk in chunks:
+                if first and chunk:
+                    chunk = bytes([chunk[0] ^ 0xff]) + chunk[1:]
+                    first = False
+                yield chunk
+        return super().put_object_stream(
+            key, corrupt(bank_plugin.iter_chunks(reader)), size=size,
+            context=context)
+
+
+class _BrokenReader:
+    def __init__(self, reader):
+        self._reader = reader
+        self._reads = 0
+
+    def read(self, size=-1):
+        self._reads += 1
+        if self._reads > 1:
+            raise OSError(5, 'Input/output error')
+        return self._reader.read(size)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._reader.close()
+
+
+class UnreadablePlugin(file_system_bank_plugin.FileSystemBankPlugin):
+    """Fails reading any object after its first chunk."""
+
+    def open_object_reader(self, key, context=None):
+        return _BrokenReader(super().open_object_reader(key, context))
+
+
+class FullDiskPlugin(file_system_bank_plugin.FileSystemBankPlugin):
+    """Refuses every streamed write, like a full destination."""
+
+    def put_object_stream(self, key, reader, size=None, context=None):
+        raise exception.BankUpdateObjectFailed(key=key,
+                                               reason='No space left')
+
+
+class BankMoverTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.source_bank = fs_bank(os.path.join(self.state_path, 'src'))
+        self.destination_bank = fs_bank(os.path.join(self.state_path, 'dst'))
+        self.source = self.source_bank.get_sub_section(SECTION)
+        self.destination = self.destination_bank.get_sub_section(SECTION)
+
+    def _fill(self, count, size=1000):
+        objects = {}
+        for i in range(count):
+            key = 'sub%d/data_%04d' % (i % 3, i)
+            data = os.urandom(size + i)
+            self.source.update_object(key, data)
+            objects[key] = data
+        return objects
+
+    def _destination_objects(self):
+        return {key: self.destination.open_object_reader(key).read()
+                for key in self.destination.list_objects()}
+
+    def _source_files(self):
+        root = os.path.join(self.state_path, 'src')
+        result = {}
+        for directory, _dirs, files in os.walk(root):
+            for name in files:
+                path = os.path.join(directory, name)
+                with open(path, 'rb') as f:
+                    result[path] = (os.stat(path).st_mtime_ns,
+                                    hashlib.md5(f.read()).hexdigest())
+        return result
+
+    def test_many_small_objects_across_listing_pages(self):
+        objects = self._fill(25)
+        records = []
+        with mock.patch.object(bank_mover, 'LIST_PAGE_SIZE', 4):
+            stats = bank_mover.copy_section(self.source, self.destination,
+                                            progress=records.append)
+        self.assertEqual(objects, self._destination_objects())
+        total = sum(len(d) for d in objects.values())
+        self.assertEqual(bank_mover.MoveStats(
+            objects_total=25, objects_done=25, objects_copied=25,
+            objects_skipped=0, bytes_total=total, bytes_done=total,
+            bytes_copied=total), stats)
+        self.assertEqual(26, len(records))
+
+    def test_progress_is_monotonic_with_totals_first(self):
+        objects = self._fill(12)
+        total = sum(len(d) for d in objects.values())
+        records = []
+        stats = bank_mover.copy_section(self.source, self.destination,
+                                        progress=records.append,
+                                        max_workers=3)
+        first = records[0]
+        self.assertEqual((12, total, 0, 0),
+                         (first.objects_total, first.bytes_total,
+                          first.objects_done, first.bytes_done))
+        for before, after in zip(records, records[1:]):
+            self.assertLessEqual(before.objects_done, after.objects_done)
+            self.assertLessEqual(before.bytes_done, after.bytes_done)
+            self.assertEqual((12, total), (after.objects_total,
+                                           after.bytes_total))
+        # Once with the totals, then once per object; workers may finish
+        # between two reports, so counts only never go down.
+        self.assertEqual(13, len(records))
+        self.assertEqual(12, records[-1].objects_done)
+        self.assertEqual(stats, records[-1])
+        # Snapshots are copies: later progress does not change them.
+        self.assertEqual(0, first.objects_done)
+
+    def test_second_run_skips_everything(self):
+        objects = self._fill(10)
+        bank_mover.copy_section(self.source, self.destination)
+        with mock.patch.object(self.destination_bank.plugin,
+                               'put_object_stream', autospec=True) as put:
+            stats = bank_mover.copy_section(self.source, self.destination)
+        put.assert_not_called()
+        total = sum(len(d) for d in objects.values())
+        self.assertEqual((0, 0, 10, 10, total),
+                         (stats.bytes_copied, stats.objects_copied,
+                          stats.objects_skipped, stats.objects_done,
+                          stats.bytes_done))
+
+    def test_partial_destination_copies_only_the_missing(self):
+        objects = self._fill(8)
+        present = sorted(objects)[:5]
+        for key in present:
+            self.destination.update_object(key, objects[key])
+        stats = bank_mover.copy_section(self.source, self.destination)
+        missing = sorted(objects)[5:]
+        self.assertEqual(3, stats.objects_copied)
+        self.assertEqual(5, stats.objects_skipped)
+        self.assertEqual(sum(len(objects[k]) for k in missing),
+                         stats.bytes_copied)
+        self.assertEqual(objects, self._destination_objects())
+
+    def test_corrupted_destination_object_is_copied_again(self):
+        objects = self._fill(3)
+        bank_mover.copy_section(self.source, self.destination)
+        key = sorted(objects)[1]
+        good = objects[key]
+        bad = bytes([good[0] ^ 1]) + good[1:]
+        self.destination.update_object(key, bad)
+        stats = bank_mover.copy_section(self.source, self.destination)
+        self.assertEqual((1, 2, len(good)), (stats.objects_copied,
+                                             stats.objects_skipped,
+                                             stats.bytes_copied))
+        self.assertEqual(good,
+                         self.destination.open_object_reader(key).read())
+
+    def test_destination_object_of_other_size_is_copied_again(self):
+        objects = self._fill(1)
+        key = list(objects)[0]
+        self.destination.update_object(key, b'short')
+        stats = bank_mover.copy_section(self.source, self.destination)
+        self.assertEqual(1, stats.objects_copied)
+        self.assertEqual(objects, self._destination_objects())
+
+    def test_checksum_mismatch_deletes_the_bad_object(self):
+        self._fill(2)
+        wrong_bank = fs_bank(os.path.join(self.state_path, 'wrong'),
+                             WrongBytesPlugin)
+        destination = wrong_bank.get_sub_section(SECTION)
+        exc = self.assertRaises(exception.ChecksumMismatch,
+                                bank_mover.copy_section, self.source,
+                                destination, max_workers=1)
+        self.assertIsInstance(exc, exception.CopyFailed)
+        self.assertIn('data_', str(exc))
+        # Nothing wrong is left for a later run to skip.
+        self.assertEqual([], destination.list_objects())
+
+    def test_unreadable_source_fails_with_reason(self):
+        # The same directory as the source bank, through a failing plugin.
+        broken = fs_bank(os.path.join(self.state_path, 'src'),
+                         UnreadablePlugin)
+        self.source.update_object('big', b'x' * (3 * 1000))
+        before = self._source_files()
+        exc = self.assertRaises(exception.CopyFailed,
+                                bank_mover.copy_section,
+                                broken.get_sub_section(SECTION),
+                                self.destination, chunk_size=1000,
+                                what='checkpoint c1', where='az2')
+        self.assertIn('Input/output error', str(exc))
+        self.assertIn('checkpoint c1', str(exc))
+        self.assertIn('az2', str(exc))
+        # No partial object at the destination, and the source untouched.
+        self.assertEqual([], self.destination.list_objects())
+        self.assertEqual(before, self._source_files())
+
+    def test_missing_source_bank_fails(self):
+        self.source.update_object('a', b'1')
+        unreachable = exception.BankListObjectsFailed(
+            reason='bank unreachable')
+        with mock.patch.object(self.source_bank.plugin, 'list_objects',
+                               autospec=True, side_effect=unreachable):
+            exc = self.assertRaises(exception.CopyFailed,
+                                    bank_mover.copy_section, self.source,
+                                    self.destination)
+        self.assertIn('bank unreachable', str(exc))
+
+    def test_destination_write_failure(self):
+        self._fill(3)
+        full = fs_bank(os.path.join(self.state_path, 'full'), FullDiskPlugin)
+        exc = self.assertRaises(exception.CopyFailed,
+                                bank_mover.copy_section, self.source,
+                                full.get_sub_section(SECTION))
+        self.assertIn('No space left', str(exc))
+
+    def test_unexpected_plugin_error_becomes_copy_failed(self):
+        self._fill(1)
+        with mock.patch.object(self.destination_bank.plugin,
+                               'put_object_stream', autospec=True,
+                               side_effect=RuntimeError('boom')):
+            exc = self.assertRaises(exception.CopyFailed,
+                                    bank_mover.copy_section, self.source,
+                                    self.destination)
+        self.assertIn('boom', str(exc))
+
+    def test_source_is_never_written(self):
+        self._fill(4)
+        before = self._source_files()
+        bank_mover.copy_section(self.source, self.destination)
+        bank_mover.copy_section(self.source, self.destination)
+        self.assertEqual(before, self._source_files())
+
+    def test_empty_section(self):
+        records = []
+        stats = bank_mover.copy_section(self.source, self.destination,
+                                        progress=records.append)
+        self.assertEqual(bank_mover.MoveStats(), stats)
+        self.assertEqual([bank_mover.MoveStats()], records)
+
+    def test_bad_arguments(self):
+        self.assertRaises(ValueError, bank_mover.copy_section, self.source,
+                          self.destination, max_workers=0)
+        self.assertRaises(ValueError, bank_mover.copy_section, self.source,
+                          self.destination, chunk_size=0)
+
+    def test_stats_to_dict(self):
+        self.assertEqual({'objects_total': 1, 'objects_done': 0,
+                          'objects_copied': 0, 'objects_skipped': 0,
+                          'bytes_total': 2, 'bytes_done': 0,
+                          'bytes_copied': 0},
+                         bank_mover.MoveStats(objects_total=1,
+                                              bytes_total=2).to_dict())
+
+
+class BankMoverMemoryTest(base.TestCase):
+
+    SIZE = 64 * MIB
+
+    def test_big_object_with_bounded_memory(self):
+        source = fs_bank(os.path.join(self.state_path, 'src'))
+        destination = fs_bank(os.path.join(self.state_path, 'dst'))
+        md5 = hashlib.md5()
+        for chunk in pattern(self.SIZE):
+            md5.update(chunk)
+        source.put_object_stream('/s/big', pattern(self.SIZE),
+                                 size=self.SIZE)
+        tracemalloc.start()
+        try:
+            stats = bank_mover.copy_section(source.get_sub_section('/s'),
+                                            destination.get_sub_section('/s'),
+                                            chunk_size=MIB)
+            _current, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        self.assertEqual((1, self.SIZE), (stats.objects_copied,
+                                          stats.bytes_copied))
+        self.assertEqual({'size': self.SIZE, 'md5': md5.hexdigest()},
+                         destination.head_object('/s/big'))
+        # A few chunks at most, never the object.
+        self.assertLess(peak, 8 * MIB)

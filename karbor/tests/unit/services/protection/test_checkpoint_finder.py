@@ -1,0 +1,115 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Tests of finding and listing checkpoints across a provider's banks."""
+
+import shutil
+from unittest import mock
+
+from oslo_utils import uuidutils
+
+from karbor.common import constants
+from karbor import context
+from karbor import exception
+from karbor import objects
+from karbor.services.protection import checkpoint_finder
+from karbor.tests import base
+from karbor.tests.unit.services.protection import fake_protection as fakes
+
+
+class CheckpointFinderTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.records = self.useFixture(fakes.Records())
+        self.provider = fakes.make_provider(
+            self, copy_destinations=('az2', 'dr'))
+        self.source = fakes.make_checkpoint(
+            self.provider, status=constants.CHECKPOINT_STATUS_AVAILABLE)
+        self.az2 = self.provider.copy_destinations['az2']
+        self.dr = self.provider.copy_destinations['dr']
+        self.copy = self.dr.checkpoint_collection.create_copy(
+            self.source, destination='dr')
+
+    def test_find_in_main_bank(self):
+        checkpoint, where = checkpoint_finder.find_checkpoint(
+            self.provider, self.source.id)
+        self.assertEqual((self.source.id, None), (checkpoint.id, where))
+
+    def test_find_a_copy_by_its_row(self):
+        objects.CheckpointCopy(
+            context=context.get_admin_context(), id=self.copy.id,
+            project_id=fakes.PROJECT_ID, provider_id=self.provider.id,
+            source_checkpoint_id=self.source.id, destination='dr',
+            status='available').create()
+        with mock.patch.object(self.az2.checkpoint_collection, 'get',
+                               autospec=True,
+                               side_effect=AssertionError('probed')):
+            checkpoint, where = checkpoint_finder.find_checkpoint(
+                self.provider, self.copy.id)
+        self.assertEqual((self.copy.id, 'dr'), (checkpoint.id, where))
+
+    def test_find_a_copy_without_row_by_probing(self):
+        checkpoint, where = checkpoint_finder.find_checkpoint(
+            self.provider, self.copy.id)
+        self.assertEqual((self.copy.id, 'dr'), (checkpoint.id, where))
+
+    def test_not_found(self):
+        self.assertRaises(exception.CheckpointNotFound,
+                          checkpoint_finder.find_checkpoint, self.provider,
+                          uuidutils.generate_uuid())
+
+    def _list(self, **kwargs):
+        return checkpoint_finder.list_checkpoints(
+            self.provider, fakes.PROJECT_ID, self.provider.id, **kwargs)
+
+    def test_list_merges_banks(self):
+        self.assertEqual({(self.source.id, None), (self.copy.id, 'dr')},
+                         set(self._list()))
+        self.assertEqual(1, len(self._list(limit=1)))
+        self.assertEqual([], self._list(limit=0))
+        first = self._list(limit=1)[0][0]
+        rest = self._list(marker=first)
+        self.assertEqual({self.source.id, self.copy.id},
+                         {first} | {i for i, _w in rest})
+        self.assertEqual(1, len(rest))
+
+    def test_unknown_marker_and_bad_sort(self):
+        self.assertRaises(exception.InvalidInput, self._list,
+                          marker=uuidutils.generate_uuid())
+        self.assertRaises(exception.InvalidInput, self._list,
+                          sort_dir='sideways')
+
+    def test_a_broken_bank_is_skipped(self):
+        def broken(*args, **kwargs):
+            raise exception.BankListObjectsFailed(reason='down')
+            yield  # a generator, like the real one
+
+        for replacement in (
+                mock.Mock(side_effect=exception.BankListObjectsFailed(
+                    reason='down')),
+                broken):
+            with mock.patch.object(self.source_bank_collection(),
+                                   'iter_entries', replacement):
+                self.assertEqual([(self.copy.id, 'dr')], self._list())
+
+    def source_bank_collection(self):
+        return self.provider.checkpoint_collection
+
+    def test_main_bank_gone(self):
+        shutil.rmtree(self.provider.bank.plugin.root)
+        self.assertEqual([(self.copy.id, 'dr')], self._list())
+        checkpoint, where = checkpoint_finder.find_checkpoint(
+            self.provider, self.copy.id)
+        self.assertEqual('dr', where)
+        self.assertEqual(self.copy.id, checkpoint_finder.get_from(
+            self.provider, self.copy.id, 'dr').id)
