@@ -125,8 +125,12 @@ def get_client(target, version_cap=None, serializer=None):
 
 
 def get_server(target, endpoints, serializer=None):
-    """An RPC server (not started) dispatching to ``endpoints``."""
+    """An RPC server (not started) dispatching to ``endpoints``.
+
+    It runs on oslo.messaging's threading executor, its only executor once
+    eventlet is gone (naming it is deprecated).
+    """
     return messaging.get_rpc_server(
-        _transport(), target, endpoints, executor='threading',
+        _transport(), target, endpoints,
         serializer=_serializer(serializer),
         access_policy=dispatcher.DefaultRPCAccessPolicy)

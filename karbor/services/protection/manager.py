@@ -147,6 +147,9 @@ class ProtectionManager:
 
     def _fail_interrupted(self, ctx, operation_log, extra, reason):
         op_type = operation_log.operation_type
+        if (op_type == constants.OPERATION_COPY and
+                self._settle_finished_copy_log(ctx, operation_log)):
+            return
         final = INTERRUPTED_STATUS.get(op_type,
                                        constants.OPERATION_LOG_STATUS_ERROR)
         LOG.warning('Operation %(type)s %(id)s was interrupted, marking it '
@@ -172,6 +175,34 @@ class ProtectionManager:
                 self._fail_record, objects.Verification, ctx,
                 extra.get('verification_id'), final)
         flow_utils.fail_operation_log(ctx, operation_log, final, reason)
+
+    @staticmethod
+    def _settle_finished_copy_log(ctx, operation_log):
+        """Bring a copy's log in line with its copies, if they ended.
+
+        The service may die after a copy finished but before its logs were
+        closed. The checkpoint_copies rows say how the copies ended: a
+        request's log is recomputed from them, and a copy that is
+        available gets a successful log instead of a failed one.
+
+        :returns: whether the log was settled.
+        """
+        if not operation_log.checkpoint_id:
+            copy_request.refresh(ctx, operation_log.id)
+            return True
+        try:
+            row = objects.CheckpointCopy.get_by_id(
+                ctx, operation_log.checkpoint_id)
+        except exception.NotFound:
+            return False
+        if row.status != constants.CHECKPOINT_STATUS_AVAILABLE:
+            return False
+        flow_utils.best_effort(
+            'close the log of copy %s' % row.id,
+            flow_utils.update_operation_log, ctx, operation_log,
+            status=constants.OPERATION_LOG_STATUS_SUCCESS, ended=True)
+        copy_request.refresh(ctx, row.request_id)
+        return True
 
     def _fail_checkpoint(self, provider_id, checkpoint_id, status):
         provider = self.provider_registry.show_provider(provider_id)

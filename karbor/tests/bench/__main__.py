@@ -16,12 +16,18 @@ import argparse
 import sys
 
 from karbor.tests.bench import api_bench
+from karbor.tests.bench import copy_bench
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog='python -m karbor.tests.bench',
         description="Benchmarks of Karbor on karbor-all's embedded default.")
+    parser.add_argument('which', nargs='?', default='all',
+                        choices=['all', 'api', 'copy'],
+                        help='which benchmark to run (default: all)')
+    parser.add_argument('--copy-scale', type=float, default=1.0,
+                        help='fraction of the copy data sizes to use')
     parser.add_argument('--checkpoints', type=int, default=10000,
                         help='checkpoints in the bank (default: 10000)')
     parser.add_argument('--requests', type=int, default=400,
@@ -29,7 +35,10 @@ def main(argv=None):
     parser.add_argument('--concurrency', type=int, default=4,
                         help='client threads')
     args = parser.parse_args(argv)
-    api_bench.run(args.checkpoints, args.requests, args.concurrency)
+    if args.which in ('all', 'api'):
+        api_bench.run(args.checkpoints, args.requests, args.concurrency)
+    if args.which in ('all', 'copy'):
+        copy_bench.run(args.copy_scale)
     return 0
 
 

@@ -19,10 +19,11 @@ directory, and requests go over a real socket.
 
 import json
 import os
-import select
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -45,6 +46,7 @@ class KarborAllFixture(fixtures.Fixture):
         self.state_dir = state_dir
         self.config_file = config_file
         self.extra_args = list(extra_args)
+        self._drainer = None
 
     def _setUp(self):
         if self.state_dir is None:
@@ -62,19 +64,30 @@ class KarborAllFixture(fixtures.Fixture):
         self.addCleanup(self.stop)
         self.url = self._wait_for_listening(timeout=60)
 
+    def _drain(self):
+        # Read every line the process prints for as long as it runs: the
+        # pipe must never fill up and block it.
+        for line in self.process.stdout:
+            self._lines.put(line)
+        self._lines.put(None)
+
     def _wait_for_listening(self, timeout):
+        self._lines = queue.Queue()
+        self._drainer = threading.Thread(target=self._drain, daemon=True)
+        self._drainer.start()
         deadline = time.monotonic() + timeout
         seen = []
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.process.stdout], [], [], 0.5)
-            if ready:
-                line = self.process.stdout.readline()
-                if line.startswith('listening on '):
-                    return line.split()[-1].strip()
-                if line:
-                    seen.append(line)
-            if self.process.poll() is not None:
+        while True:
+            remaining = deadline - time.monotonic()
+            try:
+                line = self._lines.get(timeout=max(0.01, remaining))
+            except queue.Empty:
+                line = None
+            if line is None:
                 break
+            if line.startswith('listening on '):
+                return line.split()[-1].strip()
+            seen.append(line)
         raise RuntimeError('karbor-all did not start: %s\n%s'
                            % (''.join(seen)[-3000:], self.read_log()))
 
@@ -94,6 +107,8 @@ class KarborAllFixture(fixtures.Fixture):
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self._drainer is not None:
+            self._drainer.join(timeout=10)
         self.process.stdout.close()
         return self.process.returncode
 

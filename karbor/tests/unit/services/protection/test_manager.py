@@ -1060,6 +1060,24 @@ class CopyResumeTest(CopyTestBase):
         request = self.records.operation_log(result['id'])
         self.assertEqual('error', request.status)
 
+    def test_logs_of_copies_that_ended_are_settled_not_failed(self):
+        # The service died after the copy finished but before its logs
+        # were closed.
+        self.protect()
+        result = self.copy()
+        row = self.rows()[0]
+        for log_id in (row.operation_log_id, result['id']):
+            log = self.records.operation_log(log_id)
+            log.status = 'copying'
+            log.ended_at = None
+            log.save()
+        self.restart()
+        for log_id in (row.operation_log_id, result['id']):
+            log = self.records.operation_log(log_id)
+            self.assertEqual(('success', None),
+                             (log.status, log.error_info))
+            self.assertIsNotNone(log.ended_at)
+
     def test_other_hosts_copies_are_left_alone(self):
         self.protect()
         result = self.start_copy_without_running()

@@ -1,0 +1,268 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Checkpoint copy throughput, memory and resume cost on karbor-all.
+
+Each case protects one checkpoint with the Test Data Provider (generated
+objects in the file-system main bank), copies it to the az2 destination (a
+second file-system bank) through the API, and reports:
+
+* the copy's wall time against ``cp -r`` of the same checkpoint directory,
+  run in the same conditions right after (the raw baseline);
+* the peak resident memory of the karbor-all process while it copies,
+  sampled from /proc (the protection service runs in that process);
+* for the resume case, the bytes the restarted service wrote to copy what
+  was missing after a copy was killed half way (``wchar`` of the new
+  process), beside what was missing at the time.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+
+from karbor.tests.functional import base as functional
+
+MiB = 1024 * 1024
+PROVIDER = functional.TEST_DATA_PROVIDER_ID
+
+
+class RssSampler:
+    """Peak VmRSS of a process, sampled from a thread."""
+
+    def __init__(self, pid, interval=0.02):
+        self._path = '/proc/%d/status' % pid
+        self._interval = interval
+        self._stop = threading.Event()
+        self.peak_kib = 0
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                with open(self._path) as f:
+                    for line in f:
+                        if line.startswith('VmRSS:'):
+                            self.peak_kib = max(self.peak_kib,
+                                                int(line.split()[1]))
+                            break
+            except OSError:
+                return
+            self._stop.wait(self._interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def _written_chars(pid):
+    with open('/proc/%d/io' % pid) as f:
+        for line in f:
+            if line.startswith('wchar:'):
+                return int(line.split()[1])
+    return 0
+
+
+def _dir_bytes(path):
+    return sum(os.path.getsize(os.path.join(d, f))
+               for d, _, names in os.walk(path) for f in names)
+
+
+def _copy_log(api, copy_id):
+    return api.get('/operation_logs/%s' % copy_id)['operation_log']
+
+
+def _wait_copy(api, copy_id, timeout=3600):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        log = _copy_log(api, copy_id)
+        if log['status'] in ('success', 'error'):
+            if log['status'] != 'success':
+                raise RuntimeError('copy failed: %s' % log['error_info'])
+            return log
+        time.sleep(0.05)
+    raise RuntimeError('copy did not finish in time')
+
+
+class Deployment:
+    """karbor-all on a state directory, with one plan of test data."""
+
+    def __init__(self, state_dir, objects, object_size):
+        self.state_dir = state_dir
+        self.project_id = uuid.uuid4().hex
+        self.fixture = None
+        self.api = None
+        self.start()
+        self.plan = self.api.post('/plans', {'plan': {
+            'name': 'bench', 'provider_id': PROVIDER,
+            'parameters': {functional.PROJECT_TYPE: {
+                'objects': objects, 'object_size': object_size}},
+            'resources': [{'id': self.project_id,
+                           'type': functional.PROJECT_TYPE,
+                           'name': 'bench'}]}})['plan']
+
+    def start(self):
+        self.fixture = functional.KarborAllFixture(state_dir=self.state_dir)
+        self.fixture.setUp()
+        self.api = self.fixture.client(project_id=self.project_id)
+
+    def stop(self, sig=signal.SIGTERM):
+        self.fixture.stop(sig=sig)
+        self.fixture.cleanUp()
+
+    @property
+    def pid(self):
+        return self.fixture.process.pid
+
+    def protect(self):
+        path = '/providers/%s/checkpoints' % PROVIDER
+        created = self.api.post(path, {'checkpoint': {
+            'plan_id': self.plan['id']}})['checkpoint']
+        done = self.api.wait_for('%s/%s' % (path, created['id']),
+                                 'checkpoint', 'status',
+                                 ('available', 'error'), timeout=3600)
+        if done['status'] != 'available':
+            raise RuntimeError('protect failed')
+        return done['id']
+
+    def start_copy(self):
+        return self.api.post('/providers/%s/checkpoints/action' % PROVIDER,
+                             {'copy': {'plan_id': self.plan['id']}})['copy']
+
+    def checkpoint_dir(self, checkpoint_id):
+        return os.path.join(self.state_dir, 'bank', 'karbor', 'checkpoints',
+                            checkpoint_id)
+
+
+def _drop_copy(deployment, copy):
+    for pair in copy['checkpoint_id']:
+        shutil.rmtree(os.path.join(deployment.state_dir, 'bank-az2',
+                                   'karbor', 'checkpoints',
+                                   pair['checkpoint_copy_id']),
+                      ignore_errors=True)
+
+
+def throughput_case(workdir, label, objects, object_size):
+    """Copy one checkpoint; compare with cp -r of its directory."""
+    state = tempfile.mkdtemp(prefix='copy-', dir=workdir)
+    deployment = Deployment(state, objects, object_size)
+    try:
+        source = deployment.protect()
+        total = objects * object_size
+        # Both measurements start with no dirty pages and end when the
+        # data is in the page cache, not on disk: neither syncs.
+        subprocess.run(['sync'], check=True)
+        with RssSampler(deployment.pid) as rss:
+            started = time.perf_counter()
+            copy = deployment.start_copy()
+            _wait_copy(deployment.api, copy['id'])
+            copy_seconds = time.perf_counter() - started
+    finally:
+        deployment.stop()
+    target = os.path.join(workdir, 'cp-baseline')
+    subprocess.run(['sync'], check=True)
+    started = time.perf_counter()
+    subprocess.run(['cp', '-r', deployment.checkpoint_dir(source), target],
+                   check=True)
+    cp_seconds = time.perf_counter() - started
+    shutil.rmtree(target)
+    shutil.rmtree(state)
+    return {'case': label, 'bytes': total,
+            'copy_s': copy_seconds, 'cp_s': cp_seconds,
+            'copy_mib_s': total / MiB / copy_seconds,
+            'cp_mib_s': total / MiB / cp_seconds,
+            'ratio': cp_seconds / copy_seconds,
+            'peak_rss_mib': rss.peak_kib / 1024.0}
+
+
+def resume_case(workdir, objects, object_size):
+    """Kill a copy half way, restart, and measure what moves again."""
+    state = tempfile.mkdtemp(prefix='resume-', dir=workdir)
+    deployment = Deployment(state, objects, object_size)
+    total = objects * object_size
+    destination = os.path.join(state, 'bank-az2')
+    try:
+        deployment.protect()
+        copy = deployment.start_copy()
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            extra = _copy_log(deployment.api, copy['id'])['extra_info']
+            if extra and '"bytes_done"' in extra:
+                progress = json.loads(extra)
+                if progress['bytes_done'] >= progress['bytes_total'] / 2:
+                    break
+            time.sleep(0.01)
+        deployment.stop(sig=signal.SIGKILL)
+        present = _dir_bytes(destination)
+        deployment.start()
+        _wait_copy(deployment.api, copy['id'])
+        moved_again = _written_chars(deployment.pid)
+    finally:
+        deployment.stop()
+    shutil.rmtree(state)
+    return {'bytes': total, 'present_at_kill': present,
+            'missing_at_kill': max(0, total - present),
+            'written_after_restart': moved_again}
+
+
+def _print_throughput(rows):
+    header = ('%-34s %9s %9s %9s %11s %11s %7s %10s'
+              % ('copy fs bank -> fs bank', 'size MiB', 'copy s', 'cp -r s',
+                 'copy MiB/s', 'cp MiB/s', 'ratio', 'peak RSS'))
+    print(header)
+    print('-' * len(header))
+    for r in rows:
+        print('%-34s %9.0f %9.2f %9.2f %11.1f %11.1f %7.2f %7.0f MiB'
+              % (r['case'], r['bytes'] / MiB, r['copy_s'], r['cp_s'],
+                 r['copy_mib_s'], r['cp_mib_s'], r['ratio'],
+                 r['peak_rss_mib']))
+
+
+def run(scale=1.0):
+    """Run every case; ``scale`` shrinks the data for a quick look."""
+    def n(value):
+        return max(1, int(value * scale))
+
+    workdir = tempfile.mkdtemp(prefix='karbor-copy-bench-')
+    try:
+        rows = [
+            throughput_case(workdir, '256 MiB in 64 MiB objects',
+                            n(4), 64 * MiB),
+            throughput_case(workdir, '2 GiB in 64 MiB objects',
+                            n(32), 64 * MiB),
+            throughput_case(workdir, '20,000 objects of 16 KiB',
+                            n(20000), 16 * 1024),
+        ]
+        resume = resume_case(workdir, n(16), 64 * MiB)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print()
+    _print_throughput(rows)
+    print()
+    print('resume after a copy killed half way (%d MiB checkpoint):'
+          % (resume['bytes'] / MiB))
+    print('  already at the destination when killed: %8.0f MiB'
+          % (resume['present_at_kill'] / MiB))
+    print('  missing when killed:                    %8.0f MiB'
+          % (resume['missing_at_kill'] / MiB))
+    print('  written by the restarted service:       %8.0f MiB'
+          % (resume['written_after_restart'] / MiB))
+    return rows, resume
