@@ -15,18 +15,19 @@
 :func:`copy_section` is what plugins keeping their backup data in the bank
 use to copy it to a copy destination. It lists the source section, learns
 every object's size (so the totals are known before any byte moves), then
-copies the objects on a bounded thread pool. Each object is streamed in
-fixed-size chunks, hashed with MD5 on the way, and then checked against
-the checksum the destination computes of what it stored. An object the
-destination already holds with the same size and checksum is skipped, so
-running a copy again after a failure or a crash moves only what is
-missing or wrong.
+copies the objects on a bounded number of threads. Each object is
+streamed in fixed-size chunks, hashed with MD5 on the way, and then
+checked against the checksum the destination reports for what it stored:
+the digest its write returns (an S3 ETag, the file-system plugin's digest
+of the bytes it wrote) or, for a plugin whose write reports none, a
+read-back. An object the destination already holds with the same size and
+checksum is skipped, so running a copy again after a failure or a crash
+moves only what is missing or wrong.
 
 Memory is bounded by the number of workers times the chunk size, whatever
 the size of the objects. The source section is only ever read.
 """
 
-import concurrent.futures
 import dataclasses
 import hashlib
 import threading
@@ -42,6 +43,13 @@ DEFAULT_MAX_WORKERS = 4
 # Keys are listed in pages of this size, so a listing never asks the bank
 # for an unbounded answer.
 LIST_PAGE_SIZE = 1000
+
+# Below this average object size one thread moves the objects: moving a
+# small object is Python work under the GIL, which more threads only
+# fight over (measured: 16 KiB objects copy 40% faster on one thread than
+# on four). Large objects spend their time hashing and in I/O, which
+# release the GIL, so they use every worker.
+SMALL_OBJECT_SIZE = 256 * 1024
 
 
 @dataclasses.dataclass
@@ -177,24 +185,27 @@ class _Mover:
                                % (key, exc))
         try:
             with reader:
-                self._destination.put_object_stream(
+                stored = self._destination.put_object_stream(
                     key, self._chunks(key, reader, md5), size=size,
                     context=self._context)
         except exception.CopyFailed:
             raise
         except exception.KarborException as exc:
             raise self.failure('cannot write object %s: %s' % (key, exc))
-        self._verify(key, md5.hexdigest())
+        self._verify(key, md5.hexdigest(), stored)
         self._counters.add(objects_done=1, objects_copied=1)
 
-    def _verify(self, key, expected):
-        try:
-            present = _destination_md5(self._destination, key,
-                                       context=self._context)
-        except exception.KarborException as exc:
-            raise self.failure('cannot read back object %s: %s'
-                               % (key, exc))
-        actual = None if present is None else present[1]
+    def _verify(self, key, expected, stored=None):
+        actual = stored.get('md5') if isinstance(stored, dict) else None
+        if actual is None:
+            # This destination's write reports no digest: read it back.
+            try:
+                present = _destination_md5(self._destination, key,
+                                           context=self._context)
+            except exception.KarborException as exc:
+                raise self.failure('cannot read back object %s: %s'
+                                   % (key, exc))
+            actual = None if present is None else present[1]
         if actual == expected:
             return
         # Never leave bad data behind: a later run must not skip it.
@@ -217,10 +228,12 @@ def copy_section(source, destination, progress=None,
     :param source: the :class:`BankSection` to read; never written.
     :param destination: the :class:`BankSection` to write.
     :param progress: an optional callable given a :class:`MoveStats`
-        snapshot once the totals are known and after each object. It is
-        called from the calling thread, so it needs no locking; it should
-        return quickly (throttle writes on its side).
-    :param max_workers: the number of objects moved at once.
+        snapshot once the totals are known, then every
+        ``PROGRESS_INTERVAL`` seconds while objects move, and at the end.
+        It is called from the calling thread, so it needs no locking; it
+        should return quickly (throttle writes on its side).
+    :param max_workers: the number of objects moved at once (one when the
+        objects are small on average, see ``SMALL_OBJECT_SIZE``).
     :param chunk_size: the bytes read and written at a time.
     :param context: the request context, passed to the banks.
     :param what: names the data being copied in errors (e.g. a
@@ -246,9 +259,11 @@ def copy_section(source, destination, progress=None,
                  for key in keys]
     except Exception as exc:
         raise mover.failure('cannot list the source: %s' % exc)
-    counters.add(objects_total=len(sizes),
-                 bytes_total=sum(size for _key, size in sizes))
+    bytes_total = sum(size for _key, size in sizes)
+    counters.add(objects_total=len(sizes), bytes_total=bytes_total)
     _report(progress, counters)
+    if sizes and bytes_total / len(sizes) < SMALL_OBJECT_SIZE:
+        max_workers = 1
     _run(mover, sizes, max_workers, progress, counters)
     return counters.snapshot()
 
@@ -258,30 +273,45 @@ def _report(progress, counters):
         progress(counters.snapshot())
 
 
+# While objects move, progress is reported at most this often (seconds),
+# and once more at the end.
+PROGRESS_INTERVAL = 0.1
+
+
 def _run(mover, sizes, max_workers, progress, counters):
-    # At most two objects per worker are queued, so a section of many
-    # objects does not become as many pending futures.
-    window = max_workers * 2
-    pending = set()
+    # Each worker takes the next object from a shared iterator until none
+    # is left or one of them failed: no future per object, which would
+    # cost more than moving a small object.
     items = iter(sizes)
-    with concurrent.futures.ThreadPoolExecutor(
-            max_workers=max_workers,
-            thread_name_prefix='bank-mover') as pool:
-        try:
-            while True:
-                while len(pending) < window:
-                    item = next(items, None)
-                    if item is None:
-                        break
-                    pending.add(pool.submit(mover.move, *item))
-                if not pending:
-                    return
-                done, pending = concurrent.futures.wait(
-                    pending, return_when=concurrent.futures.FIRST_COMPLETED)
-                for future in done:
-                    future.result()
-                    _report(progress, counters)
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
+    items_lock = threading.Lock()
+    failed = threading.Event()
+    errors = []
+
+    def next_item():
+        with items_lock:
+            return next(items, None)
+
+    def work():
+        while not failed.is_set():
+            item = next_item()
+            if item is None:
+                return
+            try:
+                mover.move(*item)
+            except BaseException as exc:
+                errors.append(exc)
+                failed.set()
+                return
+
+    workers = [threading.Thread(target=work, name='bank-mover-%d' % n,
+                                daemon=True)
+               for n in range(min(max_workers, len(sizes)))]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        while worker.is_alive():
+            worker.join(PROGRESS_INTERVAL)
+            _report(progress, counters)
+    if errors:
+        raise errors[0]
+    _report(progress, counters)

