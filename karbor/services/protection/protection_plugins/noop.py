@@ -34,7 +34,7 @@ METADATA_KEY = 'metadata'
 STATUS_KEY = 'status'
 
 
-def _read_metadata(checkpoint, resource):
+def _read_metadata(checkpoint, resource, context=None):
     section = checkpoint.get_resource_bank_section(resource.id)
     try:
         metadata = section.get_object(METADATA_KEY)
@@ -65,44 +65,6 @@ class ProtectOperation(protection_plugin.Operation):
         section.update_object(STATUS_KEY, constants.RESOURCE_STATUS_AVAILABLE)
 
 
-class RestoreOperation(protection_plugin.Operation):
-    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
-        restore = kwargs.get('restore')
-        utils.update_resource_restore_result(
-            restore, resource.type, resource.id,
-            constants.RESOURCE_STATUS_RESTORING)
-        try:
-            _read_metadata(checkpoint, resource)
-        except exception.ResourceDataNotFound as e:
-            utils.update_resource_restore_result(
-                restore, resource.type, resource.id,
-                constants.RESOURCE_STATUS_ERROR, str(e))
-            raise
-        # Nothing is re-created: the "restored" resource is the original.
-        kwargs.get('new_resources', {})[resource.id] = resource.id
-        utils.update_resource_restore_result(
-            restore, resource.type, resource.id,
-            constants.RESOURCE_STATUS_AVAILABLE)
-
-
-class VerifyOperation(protection_plugin.Operation):
-    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
-        verify = kwargs.get('verify')
-        utils.update_resource_verify_result(
-            verify, resource.type, resource.id,
-            constants.RESOURCE_STATUS_VERIFYING)
-        try:
-            _read_metadata(checkpoint, resource)
-        except exception.ResourceDataNotFound as e:
-            utils.update_resource_verify_result(
-                verify, resource.type, resource.id,
-                constants.RESOURCE_STATUS_ERROR, str(e))
-            raise
-        utils.update_resource_verify_result(
-            verify, resource.type, resource.id,
-            constants.RESOURCE_STATUS_AVAILABLE)
-
-
 class DeleteOperation(protection_plugin.Operation):
     def on_main(self, checkpoint, resource, context, parameters, **kwargs):
         section = checkpoint.get_resource_bank_section(resource.id)
@@ -117,10 +79,10 @@ class NoopProtectionPlugin(protection_plugin.ProtectionPlugin):
         return ProtectOperation()
 
     def get_restore_operation(self, resource):
-        return RestoreOperation()
+        return utils.CheckedRestoreOperation(_read_metadata)
 
     def get_verify_operation(self, resource):
-        return VerifyOperation()
+        return utils.CheckedVerifyOperation(_read_metadata)
 
     def get_delete_operation(self, resource):
         return DeleteOperation()

@@ -208,44 +208,6 @@ def check_resource_data(checkpoint, resource, context=None):
     return metadata
 
 
-class RestoreOperation(protection_plugin.Operation):
-    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
-        restore = kwargs.get('restore')
-        utils.update_resource_restore_result(
-            restore, resource.type, resource.id,
-            constants.RESOURCE_STATUS_RESTORING)
-        try:
-            check_resource_data(checkpoint, resource, context=context)
-        except exception.KarborException as exc:
-            utils.update_resource_restore_result(
-                restore, resource.type, resource.id,
-                constants.RESOURCE_STATUS_ERROR, str(exc))
-            raise
-        # Nothing is re-created: the "restored" resource is the original.
-        kwargs.get('new_resources', {})[resource.id] = resource.id
-        utils.update_resource_restore_result(
-            restore, resource.type, resource.id,
-            constants.RESOURCE_STATUS_AVAILABLE)
-
-
-class VerifyOperation(protection_plugin.Operation):
-    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
-        verify = kwargs.get('verify')
-        utils.update_resource_verify_result(
-            verify, resource.type, resource.id,
-            constants.RESOURCE_STATUS_VERIFYING)
-        try:
-            check_resource_data(checkpoint, resource, context=context)
-        except exception.KarborException as exc:
-            utils.update_resource_verify_result(
-                verify, resource.type, resource.id,
-                constants.RESOURCE_STATUS_ERROR, str(exc))
-            raise
-        utils.update_resource_verify_result(
-            verify, resource.type, resource.id,
-            constants.RESOURCE_STATUS_AVAILABLE)
-
-
 class DeleteOperation(protection_plugin.Operation):
     def on_main(self, checkpoint, resource, context, parameters, **kwargs):
         section = checkpoint.get_resource_bank_section(resource.id)
@@ -268,10 +230,10 @@ class TestDataProtectionPlugin(protection_plugin.ProtectionPlugin):
         return ProtectOperation(self._sizes)
 
     def get_restore_operation(self, resource):
-        return RestoreOperation()
+        return utils.CheckedRestoreOperation(check_resource_data)
 
     def get_verify_operation(self, resource):
-        return VerifyOperation()
+        return utils.CheckedVerifyOperation(check_resource_data)
 
     def get_delete_operation(self, resource):
         return DeleteOperation()

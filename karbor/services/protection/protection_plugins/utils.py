@@ -22,6 +22,10 @@ import threading
 
 from oslo_log import log as logging
 
+from karbor.common import constants
+from karbor import exception
+from karbor.services.protection import protection_plugin
+
 LOG = logging.getLogger(__name__)
 
 _RECORD_LOCK = threading.Lock()
@@ -62,3 +66,52 @@ def update_resource_verify_result(verify_record, resource_type, resource_id,
     """
     _update_resource_status(verify_record, resource_type, resource_id,
                             status, reason)
+
+
+class CheckedRestoreOperation(protection_plugin.Operation):
+    """A restore that re-creates nothing but checks the backup data.
+
+    For plugins whose "resource" is the backup itself (no-op, test data):
+    ``check(checkpoint, resource, context)`` raises a KarborException when
+    the data is missing or wrong; the resource's status in the restore
+    follows (restoring, then available or error with the reason), and the
+    restored resource is the original one.
+    """
+
+    def __init__(self, check):
+        self._check = check
+
+    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
+        restore = kwargs.get('restore')
+        _checked(self._check, update_resource_restore_result, restore,
+                 constants.RESOURCE_STATUS_RESTORING, checkpoint, resource,
+                 context)
+        kwargs.get('new_resources', {})[resource.id] = resource.id
+
+
+class CheckedVerifyOperation(protection_plugin.Operation):
+    """A verification that checks the backup data with ``check``.
+
+    See :class:`CheckedRestoreOperation`.
+    """
+
+    def __init__(self, check):
+        self._check = check
+
+    def on_main(self, checkpoint, resource, context, parameters, **kwargs):
+        _checked(self._check, update_resource_verify_result,
+                 kwargs.get('verify'), constants.RESOURCE_STATUS_VERIFYING,
+                 checkpoint, resource, context)
+
+
+def _checked(check, update, record, running_status, checkpoint, resource,
+             context):
+    update(record, resource.type, resource.id, running_status)
+    try:
+        check(checkpoint, resource, context)
+    except exception.KarborException as exc:
+        update(record, resource.type, resource.id,
+               constants.RESOURCE_STATUS_ERROR, str(exc))
+        raise
+    update(record, resource.type, resource.id,
+           constants.RESOURCE_STATUS_AVAILABLE)
