@@ -164,6 +164,26 @@ class TestCopyRequests(CopyTestBase):
             p['checkpoint_protect_id'] for p in copy['checkpoint_id']])
         self.wait_copy(self.api, copy)
 
+    def test_members_follow_copies_in_operation_logs(self):
+        member = self.karbor.client(project_id=self.api.project_id,
+                                    roles='member,reader')
+        plan = self.create_plan(member, PROVIDER, TEST_DATA)
+        self.protect(member, plan)
+        copy = self.copy(member, plan)
+        self.wait_copy(member, copy)
+        logs = member.get('/operation_logs?operation_type=copy'
+                          '&status=success')['operation_logs']
+        copy_id = copy['checkpoint_id'][0]['checkpoint_copy_id']
+        # The request's log and the copy's own log.
+        self.assertEqual({copy['id']}, {log['id'] for log in logs
+                                        if not log['checkpoint_id']})
+        self.assertEqual([copy_id], [log['checkpoint_id'] for log in logs
+                                     if log['checkpoint_id']])
+        self.assertEqual({'copy'}, {log['operation_type'] for log in logs})
+        protect_logs = member.get('/operation_logs?operation_type=protect'
+                                  )['operation_logs']
+        self.assertEqual(1, len(protect_logs))
+
     def test_concurrent_requests_never_duplicate(self):
         plan = self.create_plan(self.api, PROVIDER, TEST_DATA)
         sources = {self.protect(self.api, plan)['id'] for _ in range(3)}
