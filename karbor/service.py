@@ -115,24 +115,35 @@ class RPCService:
             LOG.exception('Could not report the state of %s', self.binary)
 
 
-def wait_for_signal(*signals):
-    """Block the calling thread until one of the signals arrives.
+class SignalCatcher:
+    """Catch SIGINT and SIGTERM from the moment it is created.
 
-    Returns the number of the signal received.
+    Create it before a service announces it is ready, so that a signal
+    sent right after the announcement is caught instead of killing the
+    process; then :meth:`wait` for it.
     """
-    received = []
-    event = threading.Event()
 
-    def _handler(signum, frame):
-        received.append(signum)
-        event.set()
+    def __init__(self, signals=(signal.SIGINT, signal.SIGTERM)):
+        self._event = threading.Event()
+        self._received = []
+        self._previous = {sig: signal.signal(sig, self._handler)
+                          for sig in signals}
 
-    signals = signals or (signal.SIGINT, signal.SIGTERM)
-    previous = {sig: signal.signal(sig, _handler) for sig in signals}
-    try:
-        while not event.wait(1):
-            pass
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    return received[0]
+    def _handler(self, signum, frame):
+        self._received.append(signum)
+        self._event.set()
+
+    def wait(self):
+        """Block until a signal arrives; return its number.
+
+        The previous handlers are back in place when it returns, so a
+        second signal during shutdown acts as it would have before.
+        """
+        try:
+            # A timed wait keeps the main thread responsive to signals.
+            while not self._event.wait(1):
+                pass
+        finally:
+            for sig, handler in self._previous.items():
+                signal.signal(sig, handler)
+        return self._received[0]

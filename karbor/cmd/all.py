@@ -147,6 +147,9 @@ def main(argv=None):
     providers_dir = prepare_state_dir(state_dir)
     apply_embedded_defaults(CONF, state_dir, providers_dir)
 
+    # From here on SIGINT/SIGTERM stop the process cleanly, even one sent
+    # the moment it says it is listening.
+    signals = service.SignalCatcher()
     migration.db_sync()
     objects.register_all()
     rpc.init(CONF)
@@ -167,7 +170,7 @@ def main(argv=None):
     LOG.info('karbor-all state directory: %s', state_dir)
     print('listening on http://%s:%s' % (host, server.port), flush=True)
 
-    signum = service.wait_for_signal()
+    signum = signals.wait()
     LOG.info('Signal %d received, stopping', signum)
     server.stop()
     protection.stop()

@@ -35,6 +35,7 @@ LOG = logging.getLogger(__name__)
 def main(argv=None):
     cli.parse_args(sys.argv if argv is None else argv,
                    description='Karbor REST API server.')
+    signals = service.SignalCatcher()
     objects.register_all()
     rpc.init(CONF)
     server = wsgi_server.WSGIServer(api_app.setup_app(CONF),
@@ -43,7 +44,7 @@ def main(argv=None):
                                     keepalive=CONF.tcp_keepalive)
     server.start()
     LOG.info('karbor-api listening on %s:%s', server.host, server.port)
-    service.wait_for_signal()
+    signals.wait()
     server.stop()
     rpc.cleanup()
     return 0

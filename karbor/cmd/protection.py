@@ -27,13 +27,14 @@ CONF = conf.CONF
 def main(argv=None):
     cli.parse_args(sys.argv if argv is None else argv,
                    description='Karbor protection service.')
+    signals = service.SignalCatcher()
     objects.register_all()
     rpc.init(CONF)
     protection = service.RPCService.create(
         CONF, constants.BINARY_PROTECTION, CONF.protection_topic,
         CONF.protection_manager)
     protection.start()
-    service.wait_for_signal()
+    signals.wait()
     protection.stop()
     rpc.cleanup()
     return 0

@@ -116,18 +116,31 @@ class _Mover:
                  what, where):
         self._source = source
         self._destination = destination
+        # Keys the destination held when the copy started.
+        self._present = frozenset()
         self._chunk_size = chunk_size
         self._counters = counters
         self._context = context
         self._what = what
         self._where = where
 
+    def set_present(self, keys):
+        self._present = frozenset(keys)
+
     def failure(self, reason):
         return exception.CopyFailed(checkpoint_id=self._what,
                                     destination=self._where, reason=reason)
 
     def _already_there(self, key, size):
+        # Cheapest checks first: the destination listing taken at the
+        # start, then the size; only an object of the right size has both
+        # sides' digests computed (which may mean reading both).
+        if key not in self._present:
+            return False
         try:
+            if self._destination.get_object_size(
+                    key, context=self._context) != size:
+                return False
             present = _destination_md5(self._destination, key,
                                        context=self._context)
         except exception.KarborException as exc:
@@ -259,6 +272,10 @@ def copy_section(source, destination, progress=None,
                  for key in keys]
     except Exception as exc:
         raise mover.failure('cannot list the source: %s' % exc)
+    try:
+        mover.set_present(_list_keys(destination, context=context))
+    except Exception as exc:
+        raise mover.failure('cannot list the destination: %s' % exc)
     bytes_total = sum(size for _key, size in sizes)
     counters.add(objects_total=len(sizes), bytes_total=bytes_total)
     _report(progress, counters)
