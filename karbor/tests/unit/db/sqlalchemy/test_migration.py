@@ -22,7 +22,6 @@ import os
 
 from alembic import script as alembic_script
 from oslo_db.sqlalchemy import test_migrations
-from oslo_utils import uuidutils
 import sqlalchemy as sa
 
 from karbor.db.sqlalchemy import engine as db_engine
@@ -30,6 +29,7 @@ from karbor.db.sqlalchemy import migration
 from karbor.db.sqlalchemy import models
 from karbor import exception
 from karbor.tests import base
+from karbor.tests.fixtures import services as service_fixtures
 
 
 def _schema(engine):
@@ -67,21 +67,11 @@ class ServerEngineMixin:
         if not url:
             # CI starts the servers and says so: there a missing URL is a
             # broken set-up, not a reason to skip.
-            if os.environ.get('KARBOR_REQUIRE_SERVICES') == '1':
+            if service_fixtures.services_required():
                 self.fail('%s is not set' % self.URL_VARIABLE)
             self.skipTest('%s is not set' % self.URL_VARIABLE)
-        admin = sa.create_engine(url, isolation_level='AUTOCOMMIT')
-        self.addCleanup(admin.dispose)
-        name = 'karbor_test_%s' % uuidutils.generate_uuid(dashed=False)[:12]
-        with admin.connect() as connection:
-            connection.execute(sa.text('CREATE DATABASE %s' % name))
-
-        def drop():
-            with admin.connect() as connection:
-                connection.execute(sa.text('DROP DATABASE %s' % name))
-        self.addCleanup(drop)
-        engine = sa.create_engine(
-            sa.engine.make_url(url).set(database=name))
+        database = self.useFixture(service_fixtures.ServerDatabase(url))
+        engine = sa.create_engine(database.url)
         self.addCleanup(engine.dispose)
         return engine
 

@@ -1,0 +1,500 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Tests of the S3 bank plugin against a real S3 server (moto).
+
+The server runs in its own process, started once for each test class;
+each test works in its own buckets.
+"""
+
+import hashlib
+import io
+import json
+import os
+import tracemalloc
+from unittest import mock
+
+from oslo_config import cfg
+
+from karbor import exception
+from karbor.services.protection import bank_mover
+from karbor.services.protection import bank_plugin
+from karbor.services.protection.bank_plugins import file_system_bank_plugin
+from karbor.services.protection.bank_plugins import s3_bank_plugin
+from karbor.services.protection import provider
+from karbor.tests import base
+from karbor.tests.fixtures import s3 as s3_fixture
+
+MIB = 1024 * 1024
+
+
+def pattern(size, seed=0, chunk=MIB):
+    """Yield ``size`` repeatable bytes, chunk by chunk, never all at once."""
+    block = bytes((seed + i * 7) % 253 for i in range(4096)) * (chunk // 4096)
+    remaining = size
+    while remaining > 0:
+        piece = block[:min(len(block), remaining)]
+        yield piece
+        remaining -= len(piece)
+
+
+def md5_of(chunks):
+    digest = hashlib.md5(usedforsecurity=False)
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+class S3TestCase(s3_fixture.S3ServerMixin, base.TestCase):
+
+    def write_config(self, text):
+        path = os.path.join(self.state_path,
+                            'provider-%s.conf' % s3_fixture.unique_bucket())
+        with open(path, 'w') as f:
+            f.write(text)
+        config = cfg.ConfigOpts()
+        config(args=[], default_config_files=[path], default_config_dirs=[],
+               use_env=False)
+        return config
+
+    def make_plugin(self, bucket=None, **extra):
+        """A plugin configured like upstream: [s3_client]+[s3_bank_plugin]."""
+        options = dict(self.s3.options(bucket), **extra)
+        client = ''.join('%s = %s\n' % (k, v) for k, v in options.items()
+                         if k.startswith('s3_'))
+        bank = ''.join('%s = %s\n' % (k, v) for k, v in options.items()
+                       if not k.startswith('s3_'))
+        config = self.write_config('[s3_client]\n%s[s3_bank_plugin]\n%s'
+                                   % (client, bank))
+        return s3_bank_plugin.S3BankPlugin(config)
+
+
+class TestS3BankPluginObjects(S3TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.plugin = self.make_plugin()
+        self.client = self.s3.client()
+        self.bucket = self.plugin.bucket
+
+    def test_creates_the_bucket(self):
+        self.client.head_bucket(Bucket=self.bucket)
+        # A second plugin on the existing bucket is fine too.
+        again = self.make_plugin(self.bucket)
+        self.assertEqual(self.bucket, again.bucket)
+        self.assertNotEqual(self.plugin.get_owner_id(), again.get_owner_id())
+
+    def test_bucket_that_cannot_be_created(self):
+        error = self.assertRaises(exception.InvalidConfiguration,
+                                  self.make_plugin, bucket='ab')
+        self.assertIn('bucket ab', str(error))
+        self.assertIn('[s3_client]', str(error))
+
+    def test_stored_like_upstream(self):
+        self.plugin.update_object('/checkpoints/c1/index.json',
+                                  {'id': 'c1', 'n': [1, 2]})
+        self.plugin.update_object('/checkpoints/c1/status', 'available')
+        raw = self.client.get_object(Bucket=self.bucket,
+                                     Key='/checkpoints/c1/index.json')
+        self.assertEqual({'id': 'c1', 'n': [1, 2]},
+                         json.loads(raw['Body'].read()))
+        self.assertEqual('True',
+                         raw['Metadata']['x-object-meta-serialized'])
+        raw = self.client.get_object(Bucket=self.bucket,
+                                     Key='/checkpoints/c1/status')
+        self.assertEqual(b'available', raw['Body'].read())
+        self.assertEqual('False',
+                         raw['Metadata']['x-object-meta-serialized'])
+
+    def test_reads_upstream_objects(self):
+        # What upstream's plugin writes: the metadata decides decoding,
+        # so a str that looks like JSON stays a str.
+        put = self.client.put_object
+        put(Bucket=self.bucket, Key='/a/json', Body=b'{"k": [1, null]}',
+            Metadata={'x-object-meta-serialized': 'True'})
+        put(Bucket=self.bucket, Key='/a/str', Body=b'123',
+            Metadata={'x-object-meta-serialized': 'False'})
+        put(Bucket=self.bucket, Key='/a/bare-json', Body=b'[1]')
+        put(Bucket=self.bucket, Key='/a/bare-text', Body=b'hello')
+        self.assertEqual({'k': [1, None]}, self.plugin.get_object('/a/json'))
+        self.assertEqual('123', self.plugin.get_object('/a/str'))
+        self.assertEqual([1], self.plugin.get_object('/a/bare-json'))
+        self.assertEqual('hello', self.plugin.get_object('/a/bare-text'))
+
+    def test_round_trips(self):
+        values = {'/v/dict': {'a': 1}, '/v/list': [1, 'x'], '/v/int': 7,
+                  '/v/none': None, '/v/str': 'plain', '/v/numeric': '42',
+                  '/v/bytes-text': b'abc'}
+        for key, value in values.items():
+            self.plugin.update_object(key, value)
+        expected = dict(values, **{'/v/bytes-text': 'abc'})
+        for key, value in expected.items():
+            self.assertEqual(value, self.plugin.get_object(key), key)
+        self.plugin.update_object('/v/binary', b'\xff\x00')
+        self.assertEqual(b'\xff\x00', self.plugin.get_object('/v/binary'))
+
+    def test_missing_keys(self):
+        for method in (self.plugin.get_object, self.plugin.head_object,
+                       self.plugin.get_object_size,
+                       self.plugin.open_object_reader):
+            self.assertRaises(exception.BankObjectNotFound, method,
+                              '/no/such/key')
+        self.plugin.delete_object('/no/such/key')
+
+    def test_delete(self):
+        self.plugin.update_object('/d/1', 'x')
+        self.plugin.delete_object('/d/1')
+        self.assertRaises(exception.BankObjectNotFound,
+                          self.plugin.get_object, '/d/1')
+        self.assertEqual([], self.plugin.list_objects('/d/'))
+
+    def test_bank_wrapper_and_sections(self):
+        bank = bank_plugin.Bank(self.plugin)
+        section = bank.get_sub_section('/checkpoints/c9')
+        section.update_object('resource-data/r/status', 'available')
+        self.assertEqual(['resource-data/r/status'], section.list_objects())
+        self.assertEqual('available',
+                         bank.get_object('checkpoints/c9/resource-data/r/'
+                                         'status'))
+
+    def test_head_of_single_part_objects(self):
+        self.plugin.update_object('/h/mine', 'some text')
+        self.assertEqual({'size': 9,
+                          'md5': hashlib.md5(b'some text').hexdigest()},
+                         self.plugin.head_object('/h/mine'))
+        # Written by someone else: the ETag of a single PUT is the MD5.
+        self.client.put_object(Bucket=self.bucket, Key='/h/theirs',
+                               Body=b'12345')
+        self.assertEqual({'size': 5, 'md5': hashlib.md5(b'12345').hexdigest()},
+                         self.plugin.head_object('/h/theirs'))
+        self.assertEqual(5, self.plugin.get_object_size('/h/theirs'))
+
+    def test_head_of_multipart_objects(self):
+        size = 2 * s3_bank_plugin.PART_SIZE + 12345
+        stored = self.plugin.put_object_stream('/m/mine', pattern(size),
+                                               size=size)
+        expected = md5_of(pattern(size))
+        self.assertEqual({'size': size, 'md5': expected}, stored)
+        self.assertEqual(stored, self.plugin.head_object('/m/mine'))
+        raw = self.client.head_object(Bucket=self.bucket, Key='/m/mine')
+        self.assertEqual('False', raw['Metadata']['x-object-meta-serialized'])
+        # Someone else's multipart object: its ETag is no MD5, and no MD5
+        # is made up for it.
+        upload = self.client.create_multipart_upload(Bucket=self.bucket,
+                                                     Key='/m/theirs')
+        parts = []
+        for number, chunk in enumerate(pattern(6 * MIB, chunk=5 * MIB), 1):
+            etag = self.client.upload_part(
+                Bucket=self.bucket, Key='/m/theirs', PartNumber=number,
+                UploadId=upload['UploadId'], Body=chunk)['ETag']
+            parts.append({'ETag': etag, 'PartNumber': number})
+        self.client.complete_multipart_upload(
+            Bucket=self.bucket, Key='/m/theirs', UploadId=upload['UploadId'],
+            MultipartUpload={'Parts': parts})
+        self.assertEqual({'size': 6 * MIB, 'md5': None},
+                         self.plugin.head_object('/m/theirs'))
+
+    def test_small_stream_is_one_put(self):
+        with mock.patch.object(self.plugin._client, 'create_multipart_upload',
+                               autospec=True,
+                               side_effect=AssertionError('multipart')):
+            stored = self.plugin.put_object_stream(
+                '/s/small', io.BytesIO(b'x' * 1000), size=1000)
+        self.assertEqual({'size': 1000,
+                          'md5': hashlib.md5(b'x' * 1000).hexdigest()},
+                         stored)
+        with self.plugin.open_object_reader('/s/small') as reader:
+            self.assertEqual(b'x' * 1000, reader.read())
+
+    def test_large_stream_with_bounded_memory(self):
+        size = 40 * MIB
+        expected = md5_of(pattern(size, seed=3))
+        tracemalloc.start()
+        try:
+            stored = self.plugin.put_object_stream(
+                '/big/data', pattern(size, seed=3), size=size)
+            _, write_peak = tracemalloc.get_traced_memory()
+            tracemalloc.reset_peak()
+            digest = hashlib.md5(usedforsecurity=False)
+            read = 0
+            with self.plugin.open_object_reader('/big/data') as reader:
+                for chunk in reader:
+                    digest.update(chunk)
+                    read += len(chunk)
+            _, read_peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        self.assertEqual({'size': size, 'md5': expected}, stored)
+        self.assertEqual((size, expected), (read, digest.hexdigest()))
+        self.assertEqual(stored, self.plugin.head_object('/big/data'))
+        # Two parts for writing (the one being filled, the one being
+        # sent), one chunk plus transport buffers for reading; measured:
+        # 17 and 8 MiB, whatever the object's size.
+        self.assertLess(write_peak, 2 * s3_bank_plugin.PART_SIZE + 4 * MIB)
+        self.assertLess(read_peak, bank_plugin.CHUNK_SIZE + 8 * MIB)
+
+    def assertNoUploads(self):
+        uploads = self.client.list_multipart_uploads(Bucket=self.bucket)
+        self.assertEqual([], uploads.get('Uploads', []))
+
+    def test_wrong_size_aborts(self):
+        size = s3_bank_plugin.PART_SIZE + MIB
+        self.assertRaises(exception.BankUpdateObjectFailed,
+                          self.plugin.put_object_stream, '/w/long',
+                          pattern(size), size=size + 1)
+        self.assertRaises(exception.BankUpdateObjectFailed,
+                          self.plugin.put_object_stream, '/w/short',
+                          pattern(100), size=99)
+        self.assertEqual([], self.plugin.list_objects('/w/'))
+        self.assertNoUploads()
+
+    def test_failing_reader_aborts(self):
+        def broken():
+            yield from pattern(s3_bank_plugin.PART_SIZE + MIB)
+            raise OSError('source gone')
+
+        self.assertRaises(OSError, self.plugin.put_object_stream,
+                          '/f/broken', broken())
+        self.assertEqual([], self.plugin.list_objects('/f/'))
+        self.assertNoUploads()
+
+    def test_failing_part_upload_aborts(self):
+        original = self.plugin._client.upload_part
+        calls = []
+
+        def second_fails(**kwargs):
+            calls.append(kwargs['PartNumber'])
+            if len(calls) == 2:
+                raise s3_bank_plugin.botocore_exceptions.ConnectionError(
+                    error='injected')
+            return original(**kwargs)
+
+        size = 3 * s3_bank_plugin.PART_SIZE
+        with mock.patch.object(self.plugin._client, 'upload_part',
+                               autospec=True, side_effect=second_fails):
+            self.assertRaises(exception.BankUpdateObjectFailed,
+                              self.plugin.put_object_stream, '/f/part',
+                              pattern(size))
+        self.assertEqual([1, 2], calls)
+        self.assertEqual([], self.plugin.list_objects('/f/'))
+        self.assertNoUploads()
+
+    def test_md5_of_objects_over_the_copy_limit(self):
+        # Objects over 5 GiB get their MD5 through a multipart copy; the
+        # limit is lowered to exercise that path with a small object.
+        size = 2 * s3_bank_plugin.PART_SIZE + MIB
+        with mock.patch.object(s3_bank_plugin, 'COPY_LIMIT',
+                               s3_bank_plugin.PART_SIZE):
+            with mock.patch.object(self.plugin._client, 'copy_object',
+                                   autospec=True,
+                                   side_effect=AssertionError('copy')):
+                stored = self.plugin.put_object_stream(
+                    '/c/large', pattern(size, seed=5))
+        self.assertEqual({'size': size, 'md5': md5_of(pattern(size, 5))},
+                         stored)
+        self.assertEqual(stored, self.plugin.head_object('/c/large'))
+        with self.plugin.open_object_reader('/c/large') as reader:
+            self.assertEqual(stored['md5'], md5_of(reader))
+
+    def test_reader_errors_are_os_errors(self):
+        self.plugin.update_object('/r/x', 'data')
+        reader = self.plugin.open_object_reader('/r/x')
+        with mock.patch.object(
+                reader._raw._body, 'read', autospec=True,
+                side_effect=s3_bank_plugin.botocore_exceptions.
+                ReadTimeoutError(endpoint_url='x')):
+            self.assertRaises(OSError, reader.read, 10)
+        reader.close()
+
+
+class TestS3BankPluginListing(S3TestCase):
+
+    KEYS = sorted(['/l/%s/%02d' % (group, n)
+                   for group in ('a', 'b', 'c-d', 'c') for n in range(7)] +
+                  ['/l/a', '/l/b.', '/l/z@1', '/other/x', '/l2/y'])
+
+    def setUp(self):
+        super().setUp()
+        self.plugin = self.make_plugin()
+        for key in self.KEYS:
+            self.plugin.update_object(key, 'v')
+
+    def expected(self, prefix, limit=None, marker=None, sort_dir=None):
+        keys = sorted((k for k in self.KEYS if k.startswith(prefix)),
+                      reverse=sort_dir == 'desc')
+        if marker is not None:
+            keys = [k for k in keys
+                    if (k < marker if sort_dir == 'desc' else k > marker)]
+        return keys if limit is None else keys[:limit]
+
+    def test_prefix(self):
+        self.assertEqual(self.expected('/l/'), self.plugin.list_objects('/l/'))
+        self.assertEqual(self.expected('/l'), self.plugin.list_objects('/l'))
+        self.assertEqual(self.KEYS, self.plugin.list_objects())
+        self.assertEqual([], self.plugin.list_objects('/nothing/'))
+
+    def test_paging_both_directions(self):
+        # Pages of 4 keys: every listing spans several ListObjectsV2 pages.
+        markers = [None, '/l/', '/l/a', '/l/b/03', '/l/b/99', '/l/c-d/06',
+                   '/l/zz', '/a', self.KEYS[-1]]
+        calls = []
+        original = self.plugin._client.list_objects_v2
+
+        def counted(**kwargs):
+            calls.append(kwargs['MaxKeys'])
+            return original(**kwargs)
+
+        with mock.patch.object(s3_bank_plugin, 'LIST_PAGE', 4), \
+                mock.patch.object(self.plugin._client, 'list_objects_v2',
+                                  autospec=True, side_effect=counted):
+            for sort_dir in ('asc', 'desc'):
+                for marker in markers:
+                    for limit in (None, 1, 3, 4, 5, 100):
+                        for prefix in ('/l/', '/'):
+                            self.assertEqual(
+                                self.expected(prefix, limit, marker,
+                                              sort_dir),
+                                self.plugin.list_objects(
+                                    prefix, limit=limit, marker=marker,
+                                    sort_dir=sort_dir),
+                                (prefix, sort_dir, marker, limit))
+        self.assertLessEqual(max(calls), 4)
+        self.assertGreater(len(calls), 10 * len(markers))
+
+    def test_walk_in_pages_like_the_mover(self):
+        for sort_dir in ('asc', 'desc'):
+            seen, marker = [], None
+            while True:
+                page = self.plugin.list_objects('/l/', limit=5, marker=marker,
+                                                sort_dir=sort_dir)
+                seen.extend(page)
+                if len(page) < 5:
+                    break
+                marker = page[-1]
+            self.assertEqual(self.expected('/l/', sort_dir=sort_dir), seen)
+
+    def test_zero_limit(self):
+        self.assertEqual([], self.plugin.list_objects('/l/', limit=0))
+
+
+class TestS3BankPluginSection(S3TestCase):
+
+    def test_options_from_the_destination_section(self):
+        bucket = s3_fixture.unique_bucket()
+        lines = ''.join('%s = %s\n' % item
+                        for item in self.s3.options(bucket).items())
+        # The upstream groups point elsewhere: they must not be read.
+        config = self.write_config(
+            '[s3_client]\ns3_endpoint = http://127.0.0.1:9\n'
+            '[s3_bank_plugin]\nbank_s3_object_bucket = wrong\n'
+            '[copy_destination:x]\nbank = karbor-s3-bank-plugin\n%s'
+            % lines)
+        plugin = s3_bank_plugin.S3BankPlugin(config,
+                                             section='copy_destination:x')
+        self.assertEqual(bucket, plugin.bucket)
+        self.assertEqual('s3:%s/%s' % (self.s3.endpoint, bucket), plugin.root)
+        plugin.update_object('/k', [1])
+        self.assertEqual([1], plugin.get_object('/k'))
+        self.s3.client().head_object(Bucket=bucket, Key='/k')
+
+    def test_unreachable_endpoint_is_a_clear_error(self):
+        config = self.write_config(
+            '[copy_destination:x]\ns3_endpoint = http://127.0.0.1:9\n'
+            's3_access_key = a\ns3_secret_key = b\ns3_retry_attempts = 0\n')
+        error = self.assertRaises(exception.InvalidConfiguration,
+                                  s3_bank_plugin.S3BankPlugin, config,
+                                  section='copy_destination:x')
+        self.assertIn('copy_destination:x', str(error))
+        self.assertIn('http://127.0.0.1:9', str(error))
+
+    def test_list_opts(self):
+        groups = dict(s3_bank_plugin.list_opts())
+        self.assertEqual(['s3_endpoint', 's3_access_key', 's3_secret_key',
+                          's3_region', 's3_retry_attempts',
+                          's3_retry_backoff'],
+                         [o.name for o in groups['s3_client']])
+        self.assertIn('bank_s3_object_bucket',
+                      [o.name for o in groups['s3_bank_plugin']])
+
+
+class TestS3BankMover(S3TestCase):
+    """Sections copied between a file-system bank and an S3 bank."""
+
+    def fs_bank(self, name):
+        directory = os.path.join(self.state_path, name)
+        config = self.write_config('[file_system_bank_plugin]\n'
+                                   'file_system_bank_path = %s\n' % directory)
+        return bank_plugin.Bank(
+            file_system_bank_plugin.FileSystemBankPlugin(config))
+
+    def test_fs_to_s3_and_back(self):
+        section = '/checkpoints/c1/resource-data/r1'
+        source = self.fs_bank('source').get_sub_section(section)
+        sizes = {'data_1': s3_bank_plugin.PART_SIZE + 3 * MIB,
+                 'data_2': 300 * 1024, 'empty': 0}
+        digests = {}
+        for n, (key, size) in enumerate(sorted(sizes.items())):
+            source.put_object_stream(key, pattern(size, seed=n), size=size)
+            digests[key] = md5_of(pattern(size, seed=n))
+        source.update_object('metadata', {'chunks': 2})
+        digests['metadata'] = hashlib.md5(b'{"chunks": 2}').hexdigest()
+
+        s3_bank = bank_plugin.Bank(self.make_plugin())
+        to_s3 = bank_mover.copy_section(source,
+                                        s3_bank.get_sub_section(section))
+        self.assertEqual(4, to_s3.objects_copied)
+        for key, digest in digests.items():
+            self.assertEqual(digest,
+                             s3_bank.head_object(section + '/' + key)['md5'])
+        self.assertEqual({'chunks': 2},
+                         s3_bank.get_object(section + '/metadata'))
+
+        # Again: everything is already there and verified by checksum.
+        again = bank_mover.copy_section(source,
+                                        s3_bank.get_sub_section(section))
+        self.assertEqual((0, 4), (again.objects_copied,
+                                  again.objects_skipped))
+
+        back = self.fs_bank('back')
+        stats = bank_mover.copy_section(s3_bank.get_sub_section(section),
+                                        back.get_sub_section(section))
+        self.assertEqual(4, stats.objects_copied)
+        for key, digest in digests.items():
+            with back.open_object_reader(section + '/' + key) as reader:
+                self.assertEqual(digest, md5_of(reader), key)
+        self.assertEqual({'chunks': 2}, back.get_object(section +
+                                                        '/metadata'))
+
+
+class TestS3BankInProviders(S3TestCase):
+
+    def test_destination_on_the_main_bucket_is_refused(self):
+        options = self.s3.options()
+        client = ''.join('%s = %s\n' % (k, v) for k, v in options.items()
+                         if k.startswith('s3_'))
+        path = os.path.join(self.state_path, 'p.conf')
+        with open(path, 'w') as f:
+            f.write('[provider]\nname = p\nid = %s\nbank = '
+                    'karbor-s3-bank-plugin\nenabled = True\n'
+                    'copy_destinations = same\n'
+                    '[s3_client]\n%s[s3_bank_plugin]\n'
+                    'bank_s3_object_bucket = %s\n'
+                    '[copy_destination:same]\nbank = karbor-s3-bank-plugin\n'
+                    '%s' % ('4f1e2d3c-0b9a-4876-a5b4-c3d2e1f0a9b8', client,
+                            options['bank_s3_object_bucket'],
+                            ''.join('%s = %s\n' % item
+                                    for item in options.items())))
+        config = provider.load_provider_config(path)
+        error = self.assertRaises(exception.ProviderNotLoaded,
+                                  provider.PluggableProtectionProvider,
+                                  config)
+        self.assertIn('same place', str(error))
