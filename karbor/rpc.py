@@ -19,8 +19,14 @@ and the tests); ``rabbit://...`` a real broker. Servers use the threading
 executor: Karbor runs on native threads, never on eventlet.
 
 Exceptions from ``karbor.exception`` raised by a server are re-created on
-the caller's side with their class, code and message.
+the caller's side with their class, code and message. A server treats the
+client errors among them (codes below 500: not found, conflict, invalid
+input...) as expected answers: they are not logged as failures with a
+traceback.
 """
+
+import functools
+import inspect
 
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -28,6 +34,7 @@ from oslo_messaging.rpc import dispatcher
 from oslo_messaging import transport as messaging_transport
 
 from karbor import context as karbor_context
+from karbor import exception
 
 LOG = logging.getLogger(__name__)
 
@@ -124,12 +131,54 @@ def get_client(target, version_cap=None, serializer=None):
                                     serializer=_serializer(serializer))
 
 
+def is_client_error(exc):
+    """True for a Karbor exception that answers a bad or stale request."""
+    code = getattr(exc, 'code', 500)
+    return (isinstance(exc, exception.KarborException) and
+            isinstance(code, int) and 400 <= code < 500)
+
+
+class ClientErrorsExpected:
+    """An RPC endpoint whose client errors are expected exceptions.
+
+    oslo.messaging logs every exception an endpoint raises at ERROR with
+    its traceback, unless it is wrapped in ``ExpectedException``; a
+    protection service would then log a failure for every 404 or 409 the
+    API answers. Everything else about the endpoint (its ``target``, its
+    attributes) is the wrapped object's.
+    """
+
+    def __init__(self, endpoint):
+        self._endpoint = endpoint
+
+    def __getattr__(self, name):
+        attr = getattr(self._endpoint, name)
+        # Only methods: a Target is callable too.
+        if name.startswith('_') or not inspect.isroutine(attr):
+            return attr
+
+        @functools.wraps(attr)
+        def call(*args, **kwargs):
+            try:
+                return attr(*args, **kwargs)
+            except exception.KarborException as e:
+                if not is_client_error(e):
+                    raise
+                # Carries sys.exc_info(): the caller still gets the
+                # original exception.
+                raise dispatcher.ExpectedException()
+        return call
+
+
 def get_server(target, endpoints, serializer=None):
     """An RPC server (not started) dispatching to ``endpoints``.
 
     It runs on oslo.messaging's threading executor, its only executor once
-    eventlet is gone (naming it is deprecated).
+    eventlet is gone (naming it is deprecated). Client errors the
+    endpoints raise are sent back without being logged as failures (see
+    :class:`ClientErrorsExpected`).
     """
+    endpoints = [ClientErrorsExpected(endpoint) for endpoint in endpoints]
     return messaging.get_rpc_server(
         _transport(), target, endpoints,
         serializer=_serializer(serializer),

@@ -95,8 +95,10 @@ def from_exception(exc):
         if code >= 500:
             LOG.error('Request failed: %s', exc, exc_info=exc)
         else:
+            # exc.msg, not exc: an exception re-created from an RPC reply
+            # prints the remote traceback too, noise for a refusal.
             LOG.info('Request refused with %(code)s: %(msg)s',
-                     {'code': code, 'msg': exc})
+                     {'code': code, 'msg': exc.msg})
         message = exc.msg if exc.safe else GENERIC_MESSAGE
         return fault_response(code, message, getattr(exc, 'headers', None))
     if isinstance(exc, webob.exc.HTTPException):

@@ -80,3 +80,7 @@ def main(argv=None):
         return 0
     finally:
         cli.unregister_cli_opts([category_opt])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

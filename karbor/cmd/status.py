@@ -92,3 +92,7 @@ def main(argv=None):
         return upgradecheck.run(CONF)
     finally:
         cli.unregister_cli_opts([command_opt])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

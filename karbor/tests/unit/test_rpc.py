@@ -12,6 +12,9 @@
 
 """Tests of the RPC set-up, over oslo.messaging's in-process transport."""
 
+import logging
+
+import fixtures
 from oslo_config import cfg
 import oslo_messaging as messaging
 
@@ -32,6 +35,9 @@ class Endpoint:
 
     def refuse(self, ctxt, checkpoint_id):
         raise exception.CheckpointNotAvailable(checkpoint_id=checkpoint_id)
+
+    def fail(self, ctxt):
+        raise exception.KarborException('internal failure')
 
     def log(self, ctxt, operation_log):
         operation_log.status = 'seen'
@@ -66,6 +72,28 @@ class RpcTest(base.TestCase):
         self.assertEqual(409, e.code)
         self.assertIn('c1', str(e))
 
+    def _server_log(self):
+        return self.useFixture(fixtures.FakeLogger(
+            name='oslo_messaging.rpc.server', level=logging.DEBUG))
+
+    def test_client_errors_are_not_logged_as_failures(self):
+        server_log = self._server_log()
+        e = self.assertRaises(exception.CheckpointNotAvailable,
+                              self.client.call, self.ctx, 'refuse',
+                              checkpoint_id='c1')
+        self.assertEqual(409, e.code)
+        self.assertNotIn('Exception during message handling',
+                         server_log.output)
+        self.assertNotIn('Traceback', server_log.output)
+
+    def test_server_errors_are_logged(self):
+        server_log = self._server_log()
+        e = self.assertRaises(exception.KarborException,
+                              self.client.call, self.ctx, 'fail')
+        self.assertEqual(500, e.code)
+        self.assertIn('Exception during message handling',
+                      server_log.output)
+
     def test_objects_are_serialized(self):
         log = objects.OperationLog(context=self.ctx, project_id='p',
                                    operation_type='protect')
@@ -73,6 +101,30 @@ class RpcTest(base.TestCase):
         self.assertIsInstance(result, objects.OperationLog)
         self.assertEqual(('protect', 'seen'),
                          (result.operation_type, result.status))
+
+
+class ClientErrorsExpectedTest(base.TestCase):
+
+    def test_is_client_error(self):
+        self.assertTrue(rpc.is_client_error(
+            exception.CheckpointNotFound(checkpoint_id='c')))
+        self.assertFalse(rpc.is_client_error(exception.KarborException()))
+        self.assertFalse(rpc.is_client_error(ValueError('x')))
+
+    def test_wrapper_keeps_the_endpoint(self):
+        endpoint = Endpoint()
+        wrapped = rpc.ClientErrorsExpected(endpoint)
+        self.assertIs(Endpoint.target, wrapped.target)
+        self.assertIsNone(getattr(wrapped, 'oslo_rpc_server_ping', None))
+        self.assertEqual('echo', wrapped.echo.__name__)
+
+    def test_wrapper_marks_client_errors_expected(self):
+        wrapped = rpc.ClientErrorsExpected(Endpoint())
+        e = self.assertRaises(messaging.ExpectedException, wrapped.refuse,
+                              None, checkpoint_id='c1')
+        self.assertIsInstance(e.exc_info[1],
+                              exception.CheckpointNotAvailable)
+        self.assertRaises(exception.KarborException, wrapped.fail, None)
 
 
 class RpcLifeCycleTest(base.TestCase):

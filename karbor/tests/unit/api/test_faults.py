@@ -12,7 +12,12 @@
 
 """Tests of karbor.api.faults."""
 
+import logging
+import sys
+
 import ddt
+import fixtures
+from oslo_messaging._drivers import common as rpc_common
 import webob.exc
 
 from karbor.api import faults
@@ -59,3 +64,21 @@ class FaultsTest(base.TestCase):
         response = faults.from_exception(error)
         self.assertEqual('GET', response.headers['Allow'])
         self.assertEqual(405, response.json['badMethod']['code'])
+
+    def test_refusal_from_rpc_is_logged_without_remote_traceback(self):
+        try:
+            raise exception.CheckpointNotFound(checkpoint_id='c1')
+        except exception.CheckpointNotFound:
+            data = rpc_common.serialize_remote_exception(sys.exc_info())
+        # What an RPC client raises for it after a real broker's reply.
+        remote = rpc_common.deserialize_remote_exception(
+            data, ['karbor.exception'])
+        self.assertIsInstance(remote, exception.CheckpointNotFound)
+        self.assertIn('Traceback', str(remote))
+        log = self.useFixture(fixtures.FakeLogger(
+            name='karbor.api.faults', level=logging.INFO))
+        response = faults.from_exception(remote)
+        self.assertEqual(404, response.status_int)
+        self.assertNotIn('Traceback', response.text)
+        self.assertIn('c1', log.output)
+        self.assertNotIn('Traceback', log.output)

@@ -14,6 +14,8 @@
 
 import io
 import os
+import subprocess
+import sys
 from unittest import mock
 
 import sqlalchemy as sa
@@ -117,3 +119,15 @@ class TestManage(base.TestCase):
         code, _out, err = self._run()
         self.assertEqual(2, code)
         self.assertNotIn('Traceback', err)
+
+    def test_runs_as_module(self):
+        # ``python -m karbor.cmd.manage`` (how the functional tests start
+        # every command) used to exit 0 without doing anything.
+        result = subprocess.run(
+            [sys.executable, '-m', 'karbor.cmd.manage', '--config-file',
+             self.conf_path, 'db', 'sync'],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            timeout=120)
+        self.assertEqual(0, result.returncode, result.stdout)
+        self.assertIn(migration.head(), result.stdout)
+        self.assertIn('operation_logs', self._schema()[0])

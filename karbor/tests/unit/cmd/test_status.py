@@ -14,6 +14,8 @@
 
 import io
 import os
+import subprocess
+import sys
 from unittest import mock
 
 from oslo_serialization import jsonutils
@@ -92,3 +94,14 @@ class TestStatus(base.TestCase):
                                        self.conf_path, 'upgrade', 'check'])
         self.assertEqual(2, error.code)
         self.assertTrue(err.getvalue().startswith('karbor-status: error:'))
+
+    def test_runs_as_module(self):
+        # ``python -m karbor.cmd.status`` used to exit 0 and check nothing.
+        result = subprocess.run(
+            [sys.executable, '-m', 'karbor.cmd.status', '--config-file',
+             self.conf_path, 'upgrade', 'check'],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            timeout=120)
+        self.assertEqual(upgradecheck.Code.FAILURE, result.returncode,
+                         result.stdout)
+        self.assertIn('Database schema at head', result.stdout)
