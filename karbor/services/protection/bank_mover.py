@@ -40,9 +40,6 @@ LOG = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_SIZE = 1024 * 1024
 DEFAULT_MAX_WORKERS = 4
-# Keys are listed in pages of this size, so a listing never asks the bank
-# for an unbounded answer.
-LIST_PAGE_SIZE = 1000
 
 # Below this average object size one thread moves the objects: moving a
 # small object is Python work under the GIL, which more threads only
@@ -91,15 +88,11 @@ class _Counters:
 
 
 def _list_keys(section, context=None):
-    keys = []
-    marker = None
-    while True:
-        page = section.list_objects(limit=LIST_PAGE_SIZE, marker=marker,
-                                    sort_dir='asc', context=context)
-        keys.extend(page)
-        if len(page) < LIST_PAGE_SIZE:
-            return keys
-        marker = page[-1]
+    # One listing, not pages: every key is kept anyway, and a page after
+    # a marker costs some banks a new scan of the whole section (a
+    # directory cannot be read from the middle), which made listing
+    # quadratic in the number of objects.
+    return section.list_objects(sort_dir='asc', context=context)
 
 
 def _destination_md5(destination, key, context=None):

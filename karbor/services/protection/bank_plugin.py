@@ -33,6 +33,10 @@ from karbor import exception
 CHUNK_SIZE = 4 * 1024 * 1024
 
 _KEY_RE = re.compile(r'^[A-Za-z0-9/_.\-@]+(?<!/)$')
+# A key already in normal form: absolute, no empty, '.' or '..' segment,
+# no trailing '/'. Most keys are (the section and the bank wrappers both
+# normalise), and one match is much cheaper than normalising again.
+_NORMAL_KEY_RE = re.compile(r'(?:/(?!\.\.?(?:/|$))[A-Za-z0-9_.\-@]+)+')
 SORT_ASC = 'asc'
 SORT_DESC = 'desc'
 
@@ -248,6 +252,8 @@ class LeasePlugin(metaclass=abc.ABCMeta):
 
 
 def _normalize_key(key, allow_trailing_slash=False):
+    if isinstance(key, str) and _NORMAL_KEY_RE.fullmatch(key):
+        return key
     if not isinstance(key, str) or not key:
         raise exception.InvalidBankKey(key=key, reason='empty or not a string')
     trailing = allow_trailing_slash and key.endswith('/')

@@ -26,6 +26,7 @@ valid JSON; binary data should use the streaming methods.
 
 import errno
 import hashlib
+import itertools
 import json
 import os
 import stat
@@ -62,6 +63,9 @@ _TMP_MARK = '#tmp-'
 # enough that several parallel copies stay within a few MiB.
 _READ_CHUNK = 1024 * 1024
 
+# How many directories _path remembers as resolving inside the bank.
+_INSIDE_CACHE_SIZE = 4096
+
 
 def list_opts():
     """Options of this plugin, for the provider configuration reference."""
@@ -93,6 +97,9 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
             opts.file_system_bank_path, opts.bank_object_container))
         self._fsync = opts.file_system_bank_fsync
         self._owner_id = str(uuid.uuid4())
+        # Directories known to resolve inside the root (see _path).
+        self._inside = set()
+        self._tmp_counter = itertools.count()
         try:
             os.makedirs(self._root, exist_ok=True)
         except OSError as exc:
@@ -111,28 +118,48 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
                             for p in parts):
             raise exception.InvalidBankKey(
                 key=key, reason='the key must name a file inside the bank')
-        path = os.path.join(self._root, *parts)
+        directory = os.path.join(self._root, *parts[:-1])
+        if directory not in self._inside:
+            self._check_inside(key, directory)
+        # The object itself is never followed if it is a symbolic link:
+        # reads use O_NOFOLLOW, sizes lstat, writes replace the link.
+        return os.path.join(directory, parts[-1])
+
+    def _check_inside(self, key, directory):
         # Symbolic links inside the bank must not lead out of it either.
-        real = os.path.realpath(path)
+        # Resolving a path costs a system call per component, so each
+        # directory is resolved once; the cache is bounded. A directory
+        # swapped for a link after its check goes unnoticed until the
+        # cache starts over: whoever can do that can write the bank's
+        # files directly anyway.
+        real = os.path.realpath(directory)
         if os.path.commonpath([real, self._root]) != self._root:
             raise exception.InvalidBankKey(
                 key=key, reason='the key leads outside the bank')
-        return path
+        if len(self._inside) >= _INSIDE_CACHE_SIZE:
+            self._inside.clear()
+        self._inside.add(directory)
 
     def _create_temp(self, path):
-        directory = os.path.dirname(path)
-        tmp = path + _TMP_MARK + uuid.uuid4().hex
+        # A per-process counter, not a random name: the name only has to
+        # be unique among writers, and O_EXCL catches any clash.
+        tmp = '%s%s%d-%d' % (path, _TMP_MARK, os.getpid(),
+                             next(self._tmp_counter))
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
         for attempt in range(3):
             try:
-                os.makedirs(directory, exist_ok=True)
                 # 0o666 and the umask give the same mode as a plain open().
-                return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
-                                    0o666)
+                return tmp, os.open(tmp, flags, 0o666)
             except FileNotFoundError:
-                # A concurrent delete removed the freshly made, still empty
-                # directory; make it again.
+                # The directory is made only when missing: most writes go
+                # to an existing one. A concurrent delete may also remove
+                # a freshly made, still empty directory; make it again.
                 if attempt == 2:
                     raise
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+            except FileExistsError:
+                # Left by a crashed process with the same pid.
+                tmp = '%s%s%s' % (path, _TMP_MARK, uuid.uuid4().hex)
 
     def _store(self, key, chunks, expected_size=None):
         path = self._path(key)
@@ -169,11 +196,22 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
     def _open(self, key):
         path = self._path(key)
         try:
-            return open(path, 'rb')
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        except (FileNotFoundError, NotADirectoryError):
             raise exception.BankObjectNotFound(key=key)
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                # A symbolic link is not an object (listings skip it too).
+                raise exception.BankObjectNotFound(key=key)
             raise exception.BankGetObjectFailed(key=key, reason=exc)
+        try:
+            return open(fd, 'rb')
+        except IsADirectoryError:
+            os.close(fd)
+            raise exception.BankObjectNotFound(key=key)
+        except BaseException:
+            os.close(fd)
+            raise
 
     def get_object(self, key, context=None):
         with self._open(key) as f:
@@ -214,7 +252,7 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
     def get_object_size(self, key, context=None):
         path = self._path(key)
         try:
-            info = os.stat(path)
+            info = os.stat(path, follow_symlinks=False)
         except (FileNotFoundError, NotADirectoryError):
             raise exception.BankObjectNotFound(key=key)
         except OSError as exc:

@@ -14,8 +14,10 @@
 
 import hashlib
 import io
+import itertools
 import json
 import os
+import shutil
 from unittest import mock
 
 import ddt
@@ -185,6 +187,56 @@ class FileSystemBankPluginTest(base.TestCase):
                           self.plugin.update_object, '/link/x', 'v')
         self.assertEqual([], os.listdir(outside))
         self.assertEqual([], self.plugin.list_objects('/'))
+
+    def test_symlinked_object_is_not_an_object(self):
+        outside = os.path.join(self.state_path, 'secret')
+        with open(outside, 'w') as f:
+            f.write('not bank data')
+        os.symlink(outside, os.path.join(self.root, 'link'))
+        self.assertRaises(exception.BankObjectNotFound,
+                          self.plugin.get_object, '/link')
+        self.assertRaises(exception.BankObjectNotFound,
+                          self.plugin.get_object_size, '/link')
+        self.assertRaises(exception.BankObjectNotFound,
+                          self.plugin.head_object, '/link')
+        # A write replaces the link itself, never what it points to.
+        self.plugin.update_object('/link', 'bank data')
+        self.assertFalse(os.path.islink(self._file('/link')))
+        self.assertEqual('bank data', self.plugin.get_object('/link'))
+        with open(outside) as f:
+            self.assertEqual('not bank data', f.read())
+
+    def test_directory_is_not_an_object(self):
+        self.plugin.update_object('/dir/x', 'v')
+        self.assertRaises(exception.BankObjectNotFound,
+                          self.plugin.get_object, '/dir')
+
+    def test_directory_turned_into_link_out_of_bank_after_cache_reset(self):
+        self.plugin.update_object('/d/x', 'v')
+        outside = os.path.join(self.state_path, 'outside')
+        os.makedirs(outside)
+        shutil.rmtree(self._file('/d'))
+        os.symlink(outside, self._file('/d'))
+        # Directories are resolved once; a full cache starts over.
+        with mock.patch.object(file_system_bank_plugin,
+                               '_INSIDE_CACHE_SIZE', 1):
+            self.plugin.update_object('/e/x', 'v')
+            self.assertRaises(exception.InvalidBankKey,
+                              self.plugin.update_object, '/d/x', 'v')
+        self.assertEqual([], os.listdir(outside))
+
+    def test_stale_temp_file_of_same_name_does_not_block_writes(self):
+        self.plugin.update_object('/k', 'old')
+        # The name the next write picks, as left by an earlier process
+        # with this pid.
+        stale = '%s%s%d-0' % (self._file('/k'),
+                              file_system_bank_plugin._TMP_MARK, os.getpid())
+        with open(stale, 'w') as f:
+            f.write('left by a crash')
+        self.plugin._tmp_counter = itertools.count()
+        self.plugin.update_object('/k', 'new')
+        self.assertEqual('new', self.plugin.get_object('/k'))
+        self.assertTrue(os.path.exists(stale))
 
     def test_owner_id_stable(self):
         self.assertEqual(self.plugin.get_owner_id(),
