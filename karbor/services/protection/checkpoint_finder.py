@@ -18,12 +18,16 @@ merges the banks' indices, and a checkpoint id is looked up in the main
 bank first, then where the ``checkpoint_copies`` table says its copy is,
 then in every destination. A bank that cannot be read is logged and
 skipped, so copies stay reachable when the main bank is lost.
+
+Every checkpoint returned goes through :func:`_settled`, which repairs a
+copy whose failure could not be written to its bank.
 """
 
 import heapq
 
 from oslo_log import log as logging
 
+from karbor.common import constants
 from karbor import context as karbor_context
 from karbor import exception
 from karbor import objects
@@ -32,6 +36,9 @@ from karbor.services.protection import bank_plugin
 LOG = logging.getLogger(__name__)
 
 MAIN_BANK = None
+
+_RUNNING_COPY = (constants.CHECKPOINT_STATUS_WAIT_COPYING,
+                 constants.CHECKPOINT_STATUS_COPYING)
 
 
 def _collections(provider):
@@ -56,12 +63,47 @@ def _get(collection, checkpoint_id):
         return None
 
 
-def _recorded_destination(checkpoint_id):
+def _copy_row(checkpoint_id):
     try:
         return objects.CheckpointCopy.get_by_id(
-            karbor_context.get_admin_context(), checkpoint_id).destination
+            karbor_context.get_admin_context(), checkpoint_id)
     except exception.CheckpointCopyNotFound:
         return None
+
+
+def _recorded_destination(checkpoint_id):
+    row = _copy_row(checkpoint_id)
+    return None if row is None else row.destination
+
+
+def _settled(checkpoint):
+    """``checkpoint``, in ``error`` if its copy ended in error.
+
+    A copy that fails because its destination is unreachable cannot write
+    its failure there: its index keeps saying ``copying`` while its row
+    (the authority on whether the copy runs) says ``error``. The first
+    read after the bank answers again writes the failure, so the copy
+    shows ``error`` and can be deleted or retried.
+
+    A retry claims the row before rewriting the index, so a read racing
+    it can at worst mark the index ``error`` just after the retry reset
+    it; the retry's own status writes then put it right.
+    """
+    if checkpoint.status not in _RUNNING_COPY:
+        return checkpoint
+    row = _copy_row(checkpoint.id)
+    if row is None or row.status != constants.CHECKPOINT_STATUS_ERROR:
+        return checkpoint
+    LOG.info('Copy %s failed while its bank could not be written; marking '
+             'it error there now', checkpoint.id)
+    checkpoint.status = constants.CHECKPOINT_STATUS_ERROR
+    checkpoint.set_copy_status(constants.CHECKPOINT_STATUS_ERROR)
+    try:
+        checkpoint.commit()
+    except Exception:
+        LOG.warning('Could not mark copy %s as error in its bank',
+                    checkpoint.id, exc_info=True)
+    return checkpoint
 
 
 def find_checkpoint(provider, checkpoint_id):
@@ -69,6 +111,11 @@ def find_checkpoint(provider, checkpoint_id):
 
     :raises karbor.exception.CheckpointNotFound: in no bank.
     """
+    checkpoint, where = _find(provider, checkpoint_id)
+    return _settled(checkpoint), where
+
+
+def _find(provider, checkpoint_id):
     checkpoint = _get(provider.checkpoint_collection, checkpoint_id)
     if checkpoint is not None:
         return checkpoint, MAIN_BANK
@@ -157,7 +204,6 @@ def list_checkpoints(provider, project_id, provider_id, limit=None,
 
 def get_from(provider, checkpoint_id, destination):
     """The checkpoint of a listing entry, from the bank it was listed in."""
-    if destination is MAIN_BANK:
-        return provider.checkpoint_collection.get(checkpoint_id)
-    return provider.copy_destinations[destination].checkpoint_collection.get(
-        checkpoint_id)
+    bank = (provider if destination is MAIN_BANK
+            else provider.copy_destinations[destination])
+    return _settled(bank.checkpoint_collection.get(checkpoint_id))

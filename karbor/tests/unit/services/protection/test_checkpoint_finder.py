@@ -12,6 +12,7 @@
 
 """Tests of finding and listing checkpoints across a provider's banks."""
 
+import json
 import shutil
 from unittest import mock
 
@@ -57,6 +58,60 @@ class CheckpointFinderTest(base.TestCase):
             checkpoint, where = checkpoint_finder.find_checkpoint(
                 self.provider, self.copy.id)
         self.assertEqual((self.copy.id, 'dr'), (checkpoint.id, where))
+
+    def _row(self, status):
+        objects.CheckpointCopy(
+            context=context.get_admin_context(), id=self.copy.id,
+            project_id=fakes.PROJECT_ID, provider_id=self.provider.id,
+            source_checkpoint_id=self.source.id, destination='dr',
+            status=status).create()
+
+    def _stuck_copy(self):
+        # What a copy that failed while its bank was unreachable leaves:
+        # the index says copying, the row says error.
+        self.copy.status = constants.CHECKPOINT_STATUS_COPYING
+        self.copy.set_copy_status(constants.CHECKPOINT_STATUS_COPYING)
+        self.copy.commit()
+        self._row(constants.CHECKPOINT_STATUS_ERROR)
+
+    def _copy_in_bank(self):
+        return self.dr.checkpoint_collection.get(self.copy.id)
+
+    def test_failed_copy_left_copying_in_its_bank_is_repaired(self):
+        self._stuck_copy()
+        checkpoint, where = checkpoint_finder.find_checkpoint(
+            self.provider, self.copy.id)
+        self.assertEqual('dr', where)
+        self.assertEqual('error', checkpoint.status)
+        stored = self._copy_in_bank()
+        self.assertEqual('error', stored.status)
+        self.assertEqual('error',
+                         json.loads(stored.extra_info)['copy_status'])
+
+    def test_failed_copy_is_repaired_when_listed(self):
+        self._stuck_copy()
+        self.assertEqual('error', checkpoint_finder.get_from(
+            self.provider, self.copy.id, 'dr').status)
+        self.assertEqual('error', self._copy_in_bank().status)
+
+    def test_running_copy_is_left_alone(self):
+        self.copy.status = constants.CHECKPOINT_STATUS_COPYING
+        self.copy.commit()
+        self._row(constants.CHECKPOINT_STATUS_COPYING)
+        checkpoint, _where = checkpoint_finder.find_checkpoint(
+            self.provider, self.copy.id)
+        self.assertEqual('copying', checkpoint.status)
+        self.assertEqual('copying', self._copy_in_bank().status)
+
+    def test_repair_that_cannot_write_still_shows_error(self):
+        self._stuck_copy()
+        with mock.patch.object(type(self.copy), 'commit', autospec=True,
+                               side_effect=exception.BankUpdateObjectFailed(
+                                   key='k', reason='down')):
+            checkpoint, _where = checkpoint_finder.find_checkpoint(
+                self.provider, self.copy.id)
+        self.assertEqual('error', checkpoint.status)
+        self.assertEqual('copying', self._copy_in_bank().status)
 
     def test_find_a_copy_without_row_by_probing(self):
         checkpoint, where = checkpoint_finder.find_checkpoint(
