@@ -18,10 +18,14 @@ writes them. The Test Data Provider's restore re-reads and checks every
 byte it wrote, so a successful restore proves the data came back intact.
 """
 
+import hashlib
+import json
 import os
 import shutil
+import time
 
 from karbor.tests.fixtures import s3 as s3_fixture
+from karbor.tests.fixtures import tcp_proxy
 from karbor.tests.functional import base
 from karbor.tests.functional import test_copy
 
@@ -49,6 +53,15 @@ class TestS3Bank(s3_fixture.S3ServerMixin, test_copy.CopyTestBase):
             f.write('[DEFAULT]\nprovider_config_dir = %s\n' % providers)
         return self.start_karbor(state_dir=state, config_file=config)
 
+    def start_with_s3_destination(self, options, extra=''):
+        """karbor-all: a file-system main bank, ``dr-s3`` on S3."""
+        destination = ''.join('%s = %s\n' % item for item in options.items())
+        return self.start_with_provider(
+            'bank = karbor-fs-bank-plugin\ncopy_destinations = dr-s3\n'
+            '[file_system_bank_plugin]\nfile_system_bank_path = {state}/bank\n'
+            '[copy_destination:dr-s3]\nbank = karbor-s3-bank-plugin\n'
+            'region = dr\n%s%s' % (destination, extra))
+
     def keys(self, bucket, prefix='/'):
         pages = self.s3.client().get_paginator('list_objects_v2').paginate(
             Bucket=bucket, Prefix=prefix)
@@ -58,12 +71,7 @@ class TestS3Bank(s3_fixture.S3ServerMixin, test_copy.CopyTestBase):
     def test_copy_to_s3_survives_the_loss_of_the_main_bank(self):
         options = self.s3.options()
         bucket = options['bank_s3_object_bucket']
-        destination = ''.join('%s = %s\n' % item for item in options.items())
-        karbor = self.start_with_provider(
-            'bank = karbor-fs-bank-plugin\ncopy_destinations = dr-s3\n'
-            '[file_system_bank_plugin]\nfile_system_bank_path = {state}/bank\n'
-            '[copy_destination:dr-s3]\nbank = karbor-s3-bank-plugin\n'
-            'region = dr\n%s' % destination)
+        karbor = self.start_with_s3_destination(options)
         api = karbor.client()
         plan = self.create_plan(api, PROVIDER, TEST_DATA)
         source = self.protect(api, plan)
@@ -107,4 +115,134 @@ class TestS3Bank(s3_fixture.S3ServerMixin, test_copy.CopyTestBase):
         self.assertTrue(any(k.startswith('/indices/by-plan/%s/' % plan['id'])
                             for k in stored), stored)
         restored = self.restore(api, checkpoint['id'], provider=PROVIDER)
+        self.assertEqual('success', restored['status'], restored)
+
+    @staticmethod
+    def digests(directory):
+        """``{relative path: sha256}`` of every file under ``directory``."""
+        result = {}
+        for parent, _dirs, names in os.walk(directory):
+            for name in names:
+                path = os.path.join(parent, name)
+                with open(path, 'rb') as f:
+                    result[os.path.relpath(path, directory)] = hashlib.sha256(
+                        f.read()).hexdigest()
+        return result
+
+    def test_unreachable_destination_fails_the_copy_and_a_retry_works(self):
+        # karbor reaches the destination through a proxy: closing it cuts
+        # the network while the server keeps its data.
+        proxy = self.useFixture(tcp_proxy.TcpProxy('127.0.0.1', self.s3.port))
+        options = dict(self.s3.options(), s3_endpoint=proxy.url)
+        bucket = options['bank_s3_object_bucket']
+        # One retry per request keeps the failure short.
+        karbor = self.start_with_s3_destination(
+            options, 's3_retry_attempts = 1\n')
+        api = karbor.client()
+        # 96 MiB: the copy runs for seconds, long enough to cut the
+        # network once it has started moving data.
+        big = {base.PROJECT_TYPE: {'objects': 24,
+                                   'object_size': 4 * 1024 * 1024}}
+        plan = self.create_plan(api, PROVIDER, big)
+        source = self.protect(api, plan)
+        source_dir = os.path.join(karbor.state_dir, 'bank', 'karbor',
+                                  'checkpoints', source['id'])
+        before = self.digests(source_dir)
+        self.assertIn('index.json', before)
+        self.assertEqual(24, len([p for p in before if '/data_' in p]))
+
+        copy = self.copy(api, plan, destination='dr-s3')
+        pair = copy['checkpoint_id'][0]
+        copy_id = pair['checkpoint_copy_id']
+        cut, seen = False, []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            log = api.get('/operation_logs/%s' % copy['id'])['operation_log']
+            extra = json.loads(log['extra_info'] or '{}')
+            seen.append((log['status'], extra.get('bytes_done'),
+                         extra.get('bytes_total')))
+            if 0 < extra.get('bytes_done', 0) < extra.get('bytes_total', 0):
+                proxy.close()
+                cut = True
+                break
+            if log['status'] in ('success', 'error'):
+                break
+            time.sleep(0.02)
+        self.assertTrue(cut, 'the network was not cut while the copy moved '
+                        'data (make the data bigger); last seen: %s'
+                        % seen[-10:])
+
+        # The copy fails, saying which object could not be written where.
+        log = api.wait_for('/operation_logs/%s' % copy['id'],
+                           'operation_log', 'status', ('success', 'error'),
+                           timeout=30)
+        self.assertEqual('error', log['status'], log)
+        progress = json.loads(log['extra_info'])
+        self.assertLess(progress['bytes_done'], progress['bytes_total'])
+        copy_logs = [entry for entry in
+                     api.get('/operation_logs')['operation_logs']
+                     if entry['checkpoint_id'] == copy_id]
+        self.assertEqual(['error'], [entry['status'] for entry in copy_logs])
+        for reason in (log['error_info'], copy_logs[0]['error_info']):
+            self.assertIn('Copying checkpoint %s' % source['id'], reason)
+            self.assertIn('to dr-s3', reason)
+            self.assertIn('cannot write object ', reason)
+            self.assertIn('Could not connect to the endpoint URL', reason)
+            self.assertIn(proxy.url, reason)
+        # Nothing is left running.
+        self.assertEqual([], [entry for entry in
+                              api.get('/operation_logs')['operation_logs']
+                              if entry['status'] in ('wait_copying',
+                                                     'copying')])
+        # The copy checkpoint is in the unreachable bank: it cannot be
+        # read, and in no case does it pass for a running copy.
+        try:
+            shown = self.show(api, copy_id, provider=PROVIDER)
+        except base.ApiError as e:
+            self.assertEqual(404, e.status, e.body)
+        else:
+            self.assertEqual('error', shown['status'], shown)
+        # The source is untouched, and the only checkpoint listed.
+        self.assertEqual([(source['id'], 'available')],
+                         [(c['id'], c['status']) for c in
+                          self.checkpoints(api, PROVIDER)])
+        self.assertEqual(before, self.digests(source_dir))
+
+        # The destination is back, with what the failed copy left there:
+        # an index saying it is copying, as the failure could not be
+        # written. The copy shows its failure, and writes it there.
+        proxy.open()
+        shown = self.show(api, copy_id, provider=PROVIDER)
+        self.assertEqual(('error', source['id'], 'dr-s3'),
+                         (shown['status'], shown['copy_of'],
+                          shown['copy_destination']))
+        self.assertEqual(
+            sorted([(source['id'], 'available'), (copy_id, 'error')]),
+            sorted((c['id'], c['status'])
+                   for c in self.checkpoints(api, PROVIDER)),
+            'the failed copy must be listed in error, not copying')
+        index = json.loads(self.s3.client().get_object(
+            Bucket=bucket, Key='/checkpoints/%s/index.json' % copy_id)[
+                'Body'].read())
+        # extra_info is a JSON text, as upstream writes it.
+        self.assertEqual(('error', 'error', source['id']),
+                         (index['status'],
+                          json.loads(index['extra_info'])['copy_status'],
+                          index['copy_of']['checkpoint_id']), index)
+
+        # The failed copy does not count as copied: it is retried, into
+        # the same copy checkpoint.
+        again = self.copy(api, plan, destination='dr-s3')
+        self.assertEqual([pair], again['checkpoint_id'])
+        log = self.wait_copy(api, again, timeout=60)
+        progress = json.loads(log['extra_info'])
+        self.assertEqual(progress['bytes_total'], progress['bytes_done'])
+        shown = self.show(api, copy_id, provider=PROVIDER)
+        self.assertEqual(('available', source['id'], 'dr-s3'),
+                         (shown['status'], shown['copy_of'],
+                          shown['copy_destination']))
+        stored = self.keys(bucket, '/checkpoints/%s/' % copy_id)
+        self.assertEqual(24, len([k for k in stored if '/data_' in k]))
+        self.assertEqual(before, self.digests(source_dir))
+        restored = self.restore(api, copy_id, provider=PROVIDER)
         self.assertEqual('success', restored['status'], restored)
