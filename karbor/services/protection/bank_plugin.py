@@ -54,6 +54,55 @@ def value_to_bytes(value):
     return json.dumps(value).encode('utf-8')
 
 
+# The user metadata with which upstream's object-store banks (S3, Swift)
+# record how a value was stored: 'True' for JSON, 'False' for a raw str.
+SERIALIZED_META = 'x-object-meta-serialized'
+
+
+def decode_value(key, data, serialized):
+    """Return the value an object-store bank stored as ``data``.
+
+    ``serialized`` is the object's ``x-object-meta-serialized`` metadata:
+    ``'True'`` decodes JSON, ``'False'`` returns the text as it is, and
+    None (an object another client wrote) decodes as the file-system bank
+    does: JSON when it parses, text otherwise. Bytes that are not UTF-8
+    are returned as bytes.
+
+    :raises karbor.exception.BankGetObjectFailed: when an object flagged
+        as serialised is not valid UTF-8 JSON.
+    """
+    try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError:
+        if serialized == 'True':
+            raise exception.BankGetObjectFailed(
+                key=key, reason='serialized value is not UTF-8')
+        return data
+    if serialized == 'False':
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        if serialized == 'True':
+            raise exception.BankGetObjectFailed(
+                key=key, reason='serialized value is not valid JSON')
+        return text
+
+
+def looks_serialized(data):
+    """Whether streamed bytes should be flagged as serialised (JSON).
+
+    A stream carries no type; it comes from another bank (a copy), whose
+    reader decodes an object as JSON when it parses as JSON. Flagging it
+    the same way makes the copy read back like the source did.
+    """
+    try:
+        json.loads(data)
+    except ValueError:
+        return False
+    return True
+
+
 class ObjectReader(io.RawIOBase):
     """A read-only binary stream over a bank object, iterable in chunks.
 
@@ -95,6 +144,36 @@ class ObjectReader(io.RawIOBase):
             self._raw.close()
         finally:
             super().close()
+
+
+class ErrorMappingReader:
+    """A response body whose read errors are ``OSError``.
+
+    Callers of bank readers (the bank mover) treat ``OSError`` as a failed
+    read; HTTP client libraries raise their own exception types
+    mid-stream.
+
+    :param body: a binary file-like object with ``read(size)``.
+    :param key: the bank key, for error messages.
+    :param errors: the exception types to turn into ``OSError``.
+    """
+
+    def __init__(self, body, key, errors):
+        self._body = body
+        self._key = key
+        self._errors = errors
+
+    def read(self, size=-1):
+        try:
+            return self._body.read(None if size is None or size < 0
+                                   else size)
+        except OSError:
+            raise
+        except self._errors as exc:
+            raise OSError('reading bank object %s: %s' % (self._key, exc))
+
+    def close(self):
+        self._body.close()
 
 
 def iter_chunks(reader, chunk_size=CHUNK_SIZE):

@@ -32,6 +32,45 @@ TEST_DATA = {base.PROJECT_TYPE: {'objects': 6, 'object_size': 256 * 1024}}
 
 class CopyTestBase(base.FunctionalTestCase):
 
+    def start_with_provider_file(self, provider_id, name, provider_text):
+        """karbor-all with one Test Data provider of the given bank.
+
+        ``provider_text`` follows the ``[provider]`` section's first lines
+        (its bank and further sections); ``{state}`` in it is karbor-all's
+        state directory.
+        """
+        state = self.useFixture(base.fixtures.TempDir()).path
+        providers = os.path.join(state, 'providers')
+        os.makedirs(providers)
+        with open(os.path.join(providers, 'provider.conf'), 'w') as f:
+            f.write('[provider]\nname = %s\nid = %s\n'
+                    'plugin = karbor-test-data-protection-plugin\n'
+                    'enabled = True\n%s'
+                    % (name, provider_id,
+                       provider_text.replace('{state}', state)))
+        config = os.path.join(state, 'karbor.conf')
+        with open(config, 'w') as f:
+            f.write('[DEFAULT]\nprovider_config_dir = %s\n' % providers)
+        return self.start_karbor(state_dir=state, config_file=config)
+
+    def cut_while_copying(self, api, copy, proxy, timeout=60):
+        """Close ``proxy`` once ``copy`` has moved some, not all, data."""
+        seen = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            log = api.get('/operation_logs/%s' % copy['id'])['operation_log']
+            extra = json.loads(log['extra_info'] or '{}')
+            seen.append((log['status'], extra.get('bytes_done'),
+                         extra.get('bytes_total')))
+            if 0 < extra.get('bytes_done', 0) < extra.get('bytes_total', 0):
+                proxy.close()
+                return
+            if log['status'] in ('success', 'error'):
+                break
+            time.sleep(0.02)
+        self.fail('the network was not cut while the copy moved data (make '
+                  'the data bigger); last seen: %s' % seen[-10:])
+
     def copy(self, api, plan, **extra):
         body = {'copy': dict({'plan_id': plan['id'], 'parameters': {}},
                              **extra)}

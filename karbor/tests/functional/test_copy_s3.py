@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import shutil
-import time
 
 from karbor.tests.fixtures import s3 as s3_fixture
 from karbor.tests.fixtures import tcp_proxy
@@ -40,18 +39,8 @@ class TestS3Bank(s3_fixture.S3ServerMixin, test_copy.CopyTestBase):
 
     def start_with_provider(self, provider_text):
         """karbor-all with one provider; ``{state}`` is its state dir."""
-        state = self.useFixture(base.fixtures.TempDir()).path
-        providers = os.path.join(state, 'providers')
-        os.makedirs(providers)
-        with open(os.path.join(providers, 's3.conf'), 'w') as f:
-            f.write('[provider]\nname = S3 Test Data Provider\nid = %s\n'
-                    'plugin = karbor-test-data-protection-plugin\n'
-                    'enabled = True\n%s'
-                    % (PROVIDER, provider_text.replace('{state}', state)))
-        config = os.path.join(state, 'karbor.conf')
-        with open(config, 'w') as f:
-            f.write('[DEFAULT]\nprovider_config_dir = %s\n' % providers)
-        return self.start_karbor(state_dir=state, config_file=config)
+        return self.start_with_provider_file(PROVIDER, 'S3 Test Data Provider',
+                                             provider_text)
 
     def start_with_s3_destination(self, options, extra=''):
         """karbor-all: a file-system main bank, ``dr-s3`` on S3."""
@@ -154,23 +143,7 @@ class TestS3Bank(s3_fixture.S3ServerMixin, test_copy.CopyTestBase):
         copy = self.copy(api, plan, destination='dr-s3')
         pair = copy['checkpoint_id'][0]
         copy_id = pair['checkpoint_copy_id']
-        cut, seen = False, []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            log = api.get('/operation_logs/%s' % copy['id'])['operation_log']
-            extra = json.loads(log['extra_info'] or '{}')
-            seen.append((log['status'], extra.get('bytes_done'),
-                         extra.get('bytes_total')))
-            if 0 < extra.get('bytes_done', 0) < extra.get('bytes_total', 0):
-                proxy.close()
-                cut = True
-                break
-            if log['status'] in ('success', 'error'):
-                break
-            time.sleep(0.02)
-        self.assertTrue(cut, 'the network was not cut while the copy moved '
-                        'data (make the data bigger); last seen: %s'
-                        % seen[-10:])
+        self.cut_while_copying(api, copy, proxy)
 
         # The copy fails, saying which object could not be written where.
         log = api.wait_for('/operation_logs/%s' % copy['id'],

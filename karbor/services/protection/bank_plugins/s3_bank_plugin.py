@@ -36,7 +36,6 @@ provider's main bank (upstream's groups) or all from one
 
 import base64
 import hashlib
-import json
 import re
 import uuid
 
@@ -93,7 +92,7 @@ s3_bank_opts = [
 ]
 
 # Upstream's user metadata telling how a value was serialised.
-SERIALIZED_META = 'x-object-meta-serialized'
+SERIALIZED_META = bank_plugin.SERIALIZED_META
 # The MD5 of the object's whole content, written by this plugin.
 MD5_META = 'x-object-meta-md5'
 
@@ -137,42 +136,6 @@ def _plain_etag(etag):
     """The MD5 an ETag stands for, or None (multipart or unknown ETag)."""
     etag = (etag or '').strip('"').lower()
     return etag if _MD5_RE.match(etag) else None
-
-
-def _looks_serialized(data):
-    """Whether streamed bytes should read back as JSON.
-
-    A stream carries no type; it comes from another bank (a copy), whose
-    reader decodes an object as JSON when it parses as JSON. Flagging it
-    the same way makes the copy read back like the source did.
-    """
-    try:
-        json.loads(data)
-    except ValueError:
-        return False
-    return True
-
-
-class _BodyReader:
-    """A response body whose read errors are ``OSError``.
-
-    Callers of bank readers (the bank mover) treat ``OSError`` as a failed
-    read; botocore raises its own exception types mid-stream.
-    """
-
-    def __init__(self, body, key):
-        self._body = body
-        self._key = key
-
-    def read(self, size=-1):
-        try:
-            return self._body.read(None if size is None or size < 0
-                                   else size)
-        except _BOTO_ERRORS as exc:
-            raise OSError('reading bank object %s: %s' % (self._key, exc))
-
-    def close(self):
-        self._body.close()
 
 
 class S3BankPlugin(bank_plugin.BankPlugin):
@@ -297,23 +260,8 @@ class S3BankPlugin(bank_plugin.BankPlugin):
                 data = body.read()
         except _BOTO_ERRORS as exc:
             raise exception.BankGetObjectFailed(key=key, reason=exc)
-        serialized = response.get('Metadata', {}).get(SERIALIZED_META)
-        try:
-            text = data.decode('utf-8')
-        except UnicodeDecodeError:
-            if serialized == 'True':
-                raise exception.BankGetObjectFailed(
-                    key=key, reason='serialized value is not UTF-8')
-            return data
-        if serialized == 'False':
-            return text
-        try:
-            return json.loads(text)
-        except ValueError:
-            if serialized == 'True':
-                raise exception.BankGetObjectFailed(
-                    key=key, reason='serialized value is not valid JSON')
-            return text
+        return bank_plugin.decode_value(
+            key, data, response.get('Metadata', {}).get(SERIALIZED_META))
 
     def delete_object(self, key, context=None):
         # S3 answers a delete of a missing key with success as well.
@@ -396,7 +344,8 @@ class S3BankPlugin(bank_plugin.BankPlugin):
 
     def open_object_reader(self, key, context=None):
         response = self._get(key)
-        return bank_plugin.ObjectReader(_BodyReader(response['Body'], key))
+        return bank_plugin.ObjectReader(bank_plugin.ErrorMappingReader(
+            response['Body'], key, _BOTO_ERRORS))
 
     def head_object(self, key, context=None):
         """``{'size', 'md5'}`` of ``key`` from a HEAD request.
@@ -451,7 +400,8 @@ class S3BankPlugin(bank_plugin.BankPlugin):
             self._client.put_object(
                 Bucket=self._bucket, Key=key, Body=data,
                 ContentMD5=content_md5,
-                Metadata={SERIALIZED_META: str(_looks_serialized(data)),
+                Metadata={SERIALIZED_META:
+                          str(bank_plugin.looks_serialized(data)),
                           MD5_META: md5.hexdigest()})
         except _BOTO_ERRORS as exc:
             raise exception.BankUpdateObjectFailed(key=key, reason=exc)

@@ -251,3 +251,56 @@ class BankSectionTest(base.TestCase):
         self.assertEqual(['k'], view.list_objects())
         self.assertRaises(exception.BankReadonlyViolation,
                           view.put_object_stream, 'k', [b'x'])
+
+
+class ObjectStoreHelpersTest(base.TestCase):
+    """What the object-store banks (S3, Swift) share."""
+
+    def test_decode_follows_the_serialized_flag(self):
+        decode = bank_plugin.decode_value
+        self.assertEqual({'a': 1}, decode('/k', b'{"a": 1}', 'True'))
+        self.assertEqual('{"a": 1}', decode('/k', b'{"a": 1}', 'False'))
+        # No flag (another client's object): JSON when it parses.
+        self.assertEqual([1], decode('/k', b'[1]', None))
+        self.assertEqual('text', decode('/k', b'text', None))
+        self.assertEqual(b'\xff', decode('/k', b'\xff', None))
+        self.assertEqual(b'\xff', decode('/k', b'\xff', 'False'))
+        for bad in (b'\xff', b'{bad'):
+            self.assertRaises(exception.BankGetObjectFailed, decode, '/k',
+                              bad, 'True')
+
+    def test_looks_serialized(self):
+        self.assertTrue(bank_plugin.looks_serialized(b'{"a": 1}'))
+        self.assertTrue(bank_plugin.looks_serialized(b'7'))
+        self.assertFalse(bank_plugin.looks_serialized(b'plain'))
+        self.assertFalse(bank_plugin.looks_serialized(b'\xff\x00'))
+
+    def test_error_mapping_reader(self):
+        class Body:
+            closed = False
+
+            def __init__(self, error=None):
+                self.error = error
+
+            def read(self, size=None):
+                if self.error:
+                    raise self.error
+                return b'abc' if size is None else b'abc'[:size]
+
+            def close(self):
+                self.closed = True
+
+        reader = bank_plugin.ErrorMappingReader(Body(), '/k', (KeyError,))
+        self.assertEqual(b'ab', reader.read(2))
+        self.assertEqual(b'abc', reader.read())
+        reader.close()
+        self.assertTrue(reader._body.closed)
+        error = self.assertRaises(
+            OSError, bank_plugin.ErrorMappingReader(
+                Body(KeyError('gone')), '/k', (KeyError,)).read, 1)
+        self.assertIn('reading bank object /k', str(error))
+        # OSError passes as it is; other errors are not hidden.
+        self.assertRaises(ConnectionResetError, bank_plugin.ErrorMappingReader(
+            Body(ConnectionResetError()), '/k', (KeyError,)).read)
+        self.assertRaises(ValueError, bank_plugin.ErrorMappingReader(
+            Body(ValueError()), '/k', (KeyError,)).read)

@@ -32,26 +32,12 @@ from karbor.services.protection.bank_plugins import file_system_bank_plugin
 from karbor.services.protection.bank_plugins import s3_bank_plugin
 from karbor.services.protection import provider
 from karbor.tests import base
+from karbor.tests.fixtures import byte_streams
 from karbor.tests.fixtures import s3 as s3_fixture
 
-MIB = 1024 * 1024
-
-
-def pattern(size, seed=0, chunk=MIB):
-    """Yield ``size`` repeatable bytes, chunk by chunk, never all at once."""
-    block = bytes((seed + i * 7) % 253 for i in range(4096)) * (chunk // 4096)
-    remaining = size
-    while remaining > 0:
-        piece = block[:min(len(block), remaining)]
-        yield piece
-        remaining -= len(piece)
-
-
-def md5_of(chunks):
-    digest = hashlib.md5(usedforsecurity=False)
-    for chunk in chunks:
-        digest.update(chunk)
-    return digest.hexdigest()
+MIB = byte_streams.MIB
+pattern = byte_streams.pattern
+md5_of = byte_streams.md5_of
 
 
 class S3TestCase(s3_fixture.S3ServerMixin, base.TestCase):
