@@ -19,39 +19,53 @@ and checks every byte it wrote, so a successful restore proves the data
 came back intact.
 """
 
-import os
-import shutil
-
 from karbor.tests.fixtures import swift as swift_fixture
-from karbor.tests.fixtures import tcp_proxy
-from karbor.tests.functional import base
+from karbor.tests.functional import object_store_copy
 from karbor.tests.functional import test_copy
 
-PROVIDER = 'c5e1a7d9-3b2f-4e8a-9d6c-1f0e2d3c4b5a'
-# One object larger than the plugin's small-object buffer (8 MiB), so it
-# is written with a chunked PUT, and a few small ones.
-TEST_DATA = {base.PROJECT_TYPE: {'objects': 3,
-                                 'object_size': 9 * 1024 * 1024}}
 
+class TestSwiftBank(object_store_copy.ObjectStoreDestinationTests,
+                    swift_fixture.SwiftServerMixin, test_copy.CopyTestBase):
 
-class TestSwiftBank(swift_fixture.SwiftServerMixin, test_copy.CopyTestBase):
+    PROVIDER = 'c5e1a7d9-3b2f-4e8a-9d6c-1f0e2d3c4b5a'
+    DESTINATION = 'dr-swift'
+    BANK_PLUGIN = 'karbor-swift-bank-plugin'
 
-    def start_with_provider(self, provider_text):
-        """karbor-all with one provider; ``{state}`` is its state dir."""
-        return self.start_with_provider_file(
-            PROVIDER, 'Swift Test Data Provider', provider_text)
+    @property
+    def server_port(self):
+        return self.swift.port
 
-    def keys(self, container, prefix='/'):
+    def destination_options(self, proxy=None):
+        options = self.swift.options()
+        if proxy is not None:
+            # One retry, one second apart, keeps the failure short.
+            options.update(swift_auth_url=self.swift.auth_url_through(proxy),
+                           swift_retry_attempts=1, swift_retry_backoff=1)
+        return options
+
+    @staticmethod
+    def location(options):
+        return options['bank_swift_object_container']
+
+    def stored_keys(self, container, prefix='/'):
         _, listing = self.swift.client().get_container(
             container, prefix=prefix, full_listing=True)
         return [item['name'] for item in listing]
+
+    def stored_object(self, container, key):
+        return self.swift.client().get_object(container, key)[1]
+
+    def assert_unreachable_reason(self, reason, proxy):
+        # The reason names the cluster.
+        self.assertIn('Swift at %s/v1/' % proxy.url, reason)
 
     def test_upstream_provider_file_with_a_swift_main_bank(self):
         options = self.swift.options()
         container = options['bank_swift_object_container']
         # As upstream's provider files write it (tenant and domains are
         # for Keystone; tempauth ignores them).
-        karbor = self.start_with_provider(
+        karbor = self.start_with_provider_file(
+            self.PROVIDER, 'Swift Test Data Provider',
             'bank = karbor-swift-bank-plugin\n'
             '[swift_client]\nswift_auth_url = %s\nswift_user = %s\n'
             'swift_key = %s\nswift_tenant_name = admin\n'
@@ -62,99 +76,17 @@ class TestSwiftBank(swift_fixture.SwiftServerMixin, test_copy.CopyTestBase):
             % (options['swift_auth_url'], options['swift_user'],
                options['swift_key'], container))
         api = karbor.client()
-        plan = self.create_plan(api, PROVIDER, TEST_DATA)
+        plan = self.create_plan(api, self.PROVIDER,
+                                object_store_copy.TEST_DATA)
         checkpoint = self.protect(api, plan)
-        stored = self.keys(container)
+        stored = self.stored_keys(container)
         self.assertIn('/checkpoints/%s/index.json' % checkpoint['id'],
                       stored)
         self.assertTrue(any(k.startswith('/indices/by-plan/%s/' % plan['id'])
                             for k in stored), stored)
         self.assertEqual(3, len([k for k in stored if '/data_' in k]))
         self.assertEqual([checkpoint['id']],
-                         [c['id'] for c in self.checkpoints(api, PROVIDER)])
-        restored = self.restore(api, checkpoint['id'], provider=PROVIDER)
-        self.assertEqual('success', restored['status'], restored)
-
-    def start_with_swift_destination(self, options, extra=''):
-        """karbor-all: a file-system main bank, ``dr-swift`` on Swift."""
-        destination = ''.join('%s = %s\n' % item for item in options.items())
-        return self.start_with_provider(
-            'bank = karbor-fs-bank-plugin\ncopy_destinations = dr-swift\n'
-            '[file_system_bank_plugin]\nfile_system_bank_path = {state}/bank\n'
-            '[copy_destination:dr-swift]\nbank = karbor-swift-bank-plugin\n'
-            'region = dr\n%s%s' % (destination, extra))
-
-    def test_copy_to_swift_survives_the_loss_of_the_main_bank(self):
-        options = self.swift.options()
-        container = options['bank_swift_object_container']
-        karbor = self.start_with_swift_destination(options)
-        api = karbor.client()
-        plan = self.create_plan(api, PROVIDER, TEST_DATA)
-        source = self.protect(api, plan)
-
-        copy = self.copy(api, plan, destination='dr-swift')
-        self.assertEqual(('dr-swift', 'dr'), (copy['destination']['name'],
-                                              copy['destination']['region']))
-        self.wait_copy(api, copy, timeout=180)
-        copy_id = copy['checkpoint_id'][0]['checkpoint_copy_id']
-        self.assertEqual(source['id'],
-                         copy['checkpoint_id'][0]['checkpoint_protect_id'])
-        stored = self.keys(container, '/checkpoints/%s/' % copy_id)
-        self.assertIn('/checkpoints/%s/index.json' % copy_id, stored)
-        self.assertEqual(3, len([k for k in stored if '/data_' in k]))
-
-        # The main bank is lost: only the Swift copy is left.
-        shutil.rmtree(os.path.join(karbor.state_dir, 'bank'))
-        self.assertEqual([copy_id], [c['id'] for c in
-                                     self.checkpoints(api, PROVIDER)])
-        restored = self.restore(api, copy_id, provider=PROVIDER)
-        self.assertEqual('success', restored['status'], restored)
-
-    def test_unreachable_destination_fails_the_copy_and_a_retry_works(self):
-        # karbor reaches Swift through a proxy: closing it cuts the network
-        # while the cluster keeps its data.
-        proxy = self.useFixture(tcp_proxy.TcpProxy('127.0.0.1',
-                                                   self.swift.port))
-        options = dict(self.swift.options(),
-                       swift_auth_url=self.swift.auth_url_through(proxy))
-        container = options['bank_swift_object_container']
-        # One retry, one second apart, keeps the failure short.
-        karbor = self.start_with_swift_destination(
-            options, 'swift_retry_attempts = 1\nswift_retry_backoff = 1\n')
-        api = karbor.client()
-        # 96 MiB: the copy runs long enough to cut the network once it
-        # has started moving data; each object is sent as a chunked PUT.
-        big = {base.PROJECT_TYPE: {'objects': 8,
-                                   'object_size': 12 * 1024 * 1024}}
-        plan = self.create_plan(api, PROVIDER, big)
-        source = self.protect(api, plan)
-
-        copy = self.copy(api, plan, destination='dr-swift')
-        copy_id = copy['checkpoint_id'][0]['checkpoint_copy_id']
-        self.cut_while_copying(api, copy, proxy)
-
-        log = api.wait_for('/operation_logs/%s' % copy['id'],
-                           'operation_log', 'status', ('success', 'error'),
-                           timeout=60)
-        self.assertEqual('error', log['status'], log)
-        self.assertIn('Copying checkpoint %s' % source['id'],
-                      log['error_info'])
-        self.assertIn('to dr-swift', log['error_info'])
-        self.assertIn('cannot write object ', log['error_info'])
-        # The reason names the cluster.
-        self.assertIn('Swift at %s/v1/' % proxy.url, log['error_info'])
-        # The source is untouched and still the only available checkpoint.
-        self.assertIn((source['id'], 'available'),
-                      [(c['id'], c['status'])
-                       for c in self.checkpoints(api, PROVIDER)])
-
-        # Back: the failed copy is retried into the same copy checkpoint.
-        proxy.open()
-        again = self.copy(api, plan, destination='dr-swift')
-        self.assertEqual(copy_id,
-                         again['checkpoint_id'][0]['checkpoint_copy_id'])
-        self.wait_copy(api, again, timeout=120)
-        stored = self.keys(container, '/checkpoints/%s/' % copy_id)
-        self.assertEqual(8, len([k for k in stored if '/data_' in k]))
-        restored = self.restore(api, copy_id, provider=PROVIDER)
+                         [c['id'] for c in self.checkpoints(api,
+                                                            self.PROVIDER)])
+        restored = self.restore(api, checkpoint['id'], provider=self.PROVIDER)
         self.assertEqual('success', restored['status'], restored)

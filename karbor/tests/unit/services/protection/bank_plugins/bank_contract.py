@@ -1,0 +1,130 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""What every object-store bank plugin must do, as test mixins.
+
+A plugin's test module mixes these into its own test cases, which set
+``self.plugin`` to a plugin on an empty store (``ObjectContract``) or on
+a store holding exactly ``ListingContract.KEYS`` (``ListingContract``).
+Behaviour particular to a plugin (its layout, its streaming, its errors)
+stays in its own module.
+"""
+
+from karbor import exception
+from karbor.services.protection import bank_plugin
+
+
+class ObjectContract:
+    """Values, missing keys, deletes and the section wrappers."""
+
+    def test_round_trips(self):
+        # A str that looks like JSON stays a str: the object records how
+        # it was stored (unlike the file-system bank, which guesses).
+        values = {'/v/dict': {'a': 1}, '/v/list': [1, 'x'], '/v/int': 7,
+                  '/v/float': 1.5, '/v/bool': True, '/v/none': None,
+                  '/v/str': 'plain', '/v/numeric': '42', '/v/json-str': '[1]',
+                  '/v/empty': '', '/v/unicode': 'h\u00e9llo \u2603',
+                  '/v/bytes-text': b'abc'}
+        for key, value in values.items():
+            self.plugin.update_object(key, value)
+        expected = dict(values, **{'/v/bytes-text': 'abc'})
+        for key, value in expected.items():
+            self.assertEqual(value, self.plugin.get_object(key), key)
+        self.plugin.update_object('/v/binary', b'\xff\x00')
+        self.assertEqual(b'\xff\x00', self.plugin.get_object('/v/binary'))
+        # Overwriting replaces value and type.
+        self.plugin.update_object('/v/int', 'now text')
+        self.assertEqual('now text', self.plugin.get_object('/v/int'))
+
+    def test_missing_keys(self):
+        for method in (self.plugin.get_object, self.plugin.head_object,
+                       self.plugin.get_object_size,
+                       self.plugin.open_object_reader):
+            self.assertRaises(exception.BankObjectNotFound, method,
+                              '/no/such/key')
+        self.plugin.delete_object('/no/such/key')
+
+    def test_delete(self):
+        self.plugin.update_object('/d/1', 'x')
+        self.plugin.delete_object('/d/1')
+        self.assertRaises(exception.BankObjectNotFound,
+                          self.plugin.get_object, '/d/1')
+        self.assertEqual([], self.plugin.list_objects('/d/'))
+
+    def test_bank_wrapper_and_sections(self):
+        bank = bank_plugin.Bank(self.plugin)
+        section = bank.get_sub_section('/checkpoints/c9')
+        section.update_object('resource-data/r/status', 'available')
+        self.assertEqual(['resource-data/r/status'], section.list_objects())
+        self.assertEqual('available',
+                         bank.get_object('checkpoints/c9/resource-data/r/'
+                                         'status'))
+
+
+class ListingContract:
+    """Sorted listings both ways, with prefix, marker and limit."""
+
+    KEYS = sorted(['/l/%s/%02d' % (group, n)
+                   for group in ('a', 'b', 'c-d', 'c') for n in range(7)] +
+                  ['/l/a', '/l/b.', '/l/z@1', '/other/x', '/l2/y'])
+
+    def expected(self, prefix, limit=None, marker=None, sort_dir=None):
+        """What a correct listing of ``KEYS`` returns."""
+        keys = sorted((k for k in self.KEYS if k.startswith(prefix)),
+                      reverse=sort_dir == 'desc')
+        if marker is not None:
+            keys = [k for k in keys
+                    if (k < marker if sort_dir == 'desc' else k > marker)]
+        return keys if limit is None else keys[:limit]
+
+    def assert_every_listing(self):
+        """Compare listings for many markers, limits and both directions.
+
+        A plugin's own test calls it with the plugin's page size made
+        small, so that every listing spans several requests.
+        """
+        markers = [None, '/l/', '/l/a', '/l/b/03', '/l/b/99', '/l/c-d/06',
+                   '/l/zz', '/a', self.KEYS[-1]]
+        for sort_dir in ('asc', 'desc'):
+            for marker in markers:
+                for limit in (None, 1, 3, 4, 5, 100):
+                    for prefix in ('/l/', '/'):
+                        self.assertEqual(
+                            self.expected(prefix, limit, marker, sort_dir),
+                            self.plugin.list_objects(
+                                prefix, limit=limit, marker=marker,
+                                sort_dir=sort_dir),
+                            (prefix, sort_dir, marker, limit))
+        return len(markers)
+
+    def test_prefix(self):
+        self.assertEqual(self.expected('/l/'), self.plugin.list_objects('/l/'))
+        self.assertEqual(self.expected('/l'), self.plugin.list_objects('/l'))
+        self.assertEqual(self.KEYS, self.plugin.list_objects())
+        self.assertEqual([], self.plugin.list_objects('/nothing/'))
+        self.assertEqual(self.expected('/l/', sort_dir='desc'),
+                         self.plugin.list_objects('/l/', sort_dir='desc'))
+
+    def test_walk_in_pages_like_a_client(self):
+        for sort_dir in ('asc', 'desc'):
+            seen, marker = [], None
+            while True:
+                page = self.plugin.list_objects('/l/', limit=5, marker=marker,
+                                                sort_dir=sort_dir)
+                seen.extend(page)
+                if len(page) < 5:
+                    break
+                marker = page[-1]
+            self.assertEqual(self.expected('/l/', sort_dir=sort_dir), seen)
+
+    def test_zero_limit(self):
+        self.assertEqual([], self.plugin.list_objects('/l/', limit=0))
