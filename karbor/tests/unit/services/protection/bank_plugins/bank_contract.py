@@ -14,13 +14,21 @@
 
 A plugin's test module mixes these into its own test cases, which set
 ``self.plugin`` to a plugin on an empty store (``ObjectContract``) or on
-a store holding exactly ``ListingContract.KEYS`` (``ListingContract``).
+a store holding exactly ``ListingContract.KEYS`` (``ListingContract``),
+or give ``make_plugin()``, ``write_config(text)`` and ``STREAMED_SIZE``
+(``MoverContract``).
 Behaviour particular to a plugin (its layout, its streaming, its errors)
 stays in its own module.
 """
 
+import hashlib
+import os
+
 from karbor import exception
+from karbor.services.protection import bank_mover
 from karbor.services.protection import bank_plugin
+from karbor.services.protection.bank_plugins import file_system_bank_plugin
+from karbor.tests.fixtures import byte_streams
 
 
 class ObjectContract:
@@ -128,3 +136,60 @@ class ListingContract:
 
     def test_zero_limit(self):
         self.assertEqual([], self.plugin.list_objects('/l/', limit=0))
+
+
+class MoverContract:
+    """Sections copied from a file-system bank to the store and back.
+
+    ``STREAMED_SIZE`` is the size from which the plugin streams a write
+    (multipart upload, chunked PUT) instead of sending it whole: one
+    object is larger, so both ways of writing are copied.
+    """
+
+    STREAMED_SIZE = None
+
+    def fs_bank(self, name):
+        directory = os.path.join(self.state_path, name)
+        config = self.write_config('[file_system_bank_plugin]\n'
+                                   'file_system_bank_path = %s\n' % directory)
+        return bank_plugin.Bank(
+            file_system_bank_plugin.FileSystemBankPlugin(config))
+
+    def test_fs_to_store_and_back(self):
+        pattern, md5_of = byte_streams.pattern, byte_streams.md5_of
+        section = '/checkpoints/c1/resource-data/r1'
+        source = self.fs_bank('source').get_sub_section(section)
+        sizes = {'data_1': self.STREAMED_SIZE + 3 * byte_streams.MIB,
+                 'data_2': 300 * 1024, 'empty': 0}
+        digests = {}
+        for n, (key, size) in enumerate(sorted(sizes.items())):
+            source.put_object_stream(key, pattern(size, seed=n), size=size)
+            digests[key] = md5_of(pattern(size, seed=n))
+        source.update_object('metadata', {'chunks': 2})
+        digests['metadata'] = hashlib.md5(b'{"chunks": 2}').hexdigest()
+
+        store = bank_plugin.Bank(self.make_plugin())
+        there = bank_mover.copy_section(source,
+                                        store.get_sub_section(section))
+        self.assertEqual(4, there.objects_copied)
+        for key, digest in digests.items():
+            self.assertEqual(digest,
+                             store.head_object(section + '/' + key)['md5'])
+        self.assertEqual({'chunks': 2},
+                         store.get_object(section + '/metadata'))
+
+        # Again: everything is already there and verified by checksum.
+        again = bank_mover.copy_section(source,
+                                        store.get_sub_section(section))
+        self.assertEqual((0, 4), (again.objects_copied,
+                                  again.objects_skipped))
+
+        back = self.fs_bank('back')
+        stats = bank_mover.copy_section(store.get_sub_section(section),
+                                        back.get_sub_section(section))
+        self.assertEqual(4, stats.objects_copied)
+        for key, digest in digests.items():
+            with back.open_object_reader(section + '/' + key) as reader:
+                self.assertEqual(digest, md5_of(reader), key)
+        self.assertEqual({'chunks': 2}, back.get_object(section +
+                                                        '/metadata'))

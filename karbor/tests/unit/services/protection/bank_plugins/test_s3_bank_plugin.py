@@ -26,9 +26,7 @@ from unittest import mock
 from oslo_config import cfg
 
 from karbor import exception
-from karbor.services.protection import bank_mover
 from karbor.services.protection import bank_plugin
-from karbor.services.protection.bank_plugins import file_system_bank_plugin
 from karbor.services.protection.bank_plugins import s3_bank_plugin
 from karbor.services.protection import provider
 from karbor.tests import base
@@ -333,53 +331,10 @@ class TestS3BankPluginSection(S3TestCase):
                       [o.name for o in groups['s3_bank_plugin']])
 
 
-class TestS3BankMover(S3TestCase):
+class TestS3BankMover(bank_contract.MoverContract, S3TestCase):
     """Sections copied between a file-system bank and an S3 bank."""
 
-    def fs_bank(self, name):
-        directory = os.path.join(self.state_path, name)
-        config = self.write_config('[file_system_bank_plugin]\n'
-                                   'file_system_bank_path = %s\n' % directory)
-        return bank_plugin.Bank(
-            file_system_bank_plugin.FileSystemBankPlugin(config))
-
-    def test_fs_to_s3_and_back(self):
-        section = '/checkpoints/c1/resource-data/r1'
-        source = self.fs_bank('source').get_sub_section(section)
-        sizes = {'data_1': s3_bank_plugin.PART_SIZE + 3 * MIB,
-                 'data_2': 300 * 1024, 'empty': 0}
-        digests = {}
-        for n, (key, size) in enumerate(sorted(sizes.items())):
-            source.put_object_stream(key, pattern(size, seed=n), size=size)
-            digests[key] = md5_of(pattern(size, seed=n))
-        source.update_object('metadata', {'chunks': 2})
-        digests['metadata'] = hashlib.md5(b'{"chunks": 2}').hexdigest()
-
-        s3_bank = bank_plugin.Bank(self.make_plugin())
-        to_s3 = bank_mover.copy_section(source,
-                                        s3_bank.get_sub_section(section))
-        self.assertEqual(4, to_s3.objects_copied)
-        for key, digest in digests.items():
-            self.assertEqual(digest,
-                             s3_bank.head_object(section + '/' + key)['md5'])
-        self.assertEqual({'chunks': 2},
-                         s3_bank.get_object(section + '/metadata'))
-
-        # Again: everything is already there and verified by checksum.
-        again = bank_mover.copy_section(source,
-                                        s3_bank.get_sub_section(section))
-        self.assertEqual((0, 4), (again.objects_copied,
-                                  again.objects_skipped))
-
-        back = self.fs_bank('back')
-        stats = bank_mover.copy_section(s3_bank.get_sub_section(section),
-                                        back.get_sub_section(section))
-        self.assertEqual(4, stats.objects_copied)
-        for key, digest in digests.items():
-            with back.open_object_reader(section + '/' + key) as reader:
-                self.assertEqual(digest, md5_of(reader), key)
-        self.assertEqual({'chunks': 2}, back.get_object(section +
-                                                        '/metadata'))
+    STREAMED_SIZE = s3_bank_plugin.PART_SIZE
 
 
 class TestS3BankInProviders(S3TestCase):

@@ -27,9 +27,7 @@ from unittest import mock
 from oslo_config import cfg
 
 from karbor import exception
-from karbor.services.protection import bank_mover
 from karbor.services.protection import bank_plugin
-from karbor.services.protection.bank_plugins import file_system_bank_plugin
 from karbor.services.protection.bank_plugins import swift_bank_plugin
 from karbor.services.protection import provider
 from karbor.tests import base
@@ -495,53 +493,10 @@ class TestSwiftBankKeystoneAuth(base.TestCase):
             'http://h:5000/identity'))
 
 
-class TestSwiftBankMover(SwiftTestCase):
+class TestSwiftBankMover(bank_contract.MoverContract, SwiftTestCase):
     """Sections copied between a file-system bank and a Swift bank."""
 
-    def fs_bank(self, name):
-        directory = os.path.join(self.state_path, name)
-        config = self.write_config('[file_system_bank_plugin]\n'
-                                   'file_system_bank_path = %s\n' % directory)
-        return bank_plugin.Bank(
-            file_system_bank_plugin.FileSystemBankPlugin(config))
-
-    def test_fs_to_swift_and_back(self):
-        section = '/checkpoints/c1/resource-data/r1'
-        source = self.fs_bank('source').get_sub_section(section)
-        sizes = {'data_1': swift_bank_plugin.SMALL_OBJECT_SIZE + 3 * MIB,
-                 'data_2': 300 * 1024, 'empty': 0}
-        digests = {}
-        for n, (key, size) in enumerate(sorted(sizes.items())):
-            source.put_object_stream(key, pattern(size, seed=n), size=size)
-            digests[key] = md5_of(pattern(size, seed=n))
-        source.update_object('metadata', {'chunks': 2})
-        digests['metadata'] = hashlib.md5(b'{"chunks": 2}').hexdigest()
-
-        swift_bank = bank_plugin.Bank(self.make_plugin())
-        to_swift = bank_mover.copy_section(
-            source, swift_bank.get_sub_section(section))
-        self.assertEqual(4, to_swift.objects_copied)
-        for key, digest in digests.items():
-            self.assertEqual(digest, swift_bank.head_object(
-                section + '/' + key)['md5'])
-        self.assertEqual({'chunks': 2},
-                         swift_bank.get_object(section + '/metadata'))
-
-        # Again: everything is already there and verified by checksum.
-        again = bank_mover.copy_section(source,
-                                        swift_bank.get_sub_section(section))
-        self.assertEqual((0, 4), (again.objects_copied,
-                                  again.objects_skipped))
-
-        back = self.fs_bank('back')
-        stats = bank_mover.copy_section(swift_bank.get_sub_section(section),
-                                        back.get_sub_section(section))
-        self.assertEqual(4, stats.objects_copied)
-        for key, digest in digests.items():
-            with back.open_object_reader(section + '/' + key) as reader:
-                self.assertEqual(digest, md5_of(reader), key)
-        self.assertEqual({'chunks': 2}, back.get_object(section +
-                                                        '/metadata'))
+    STREAMED_SIZE = swift_bank_plugin.SMALL_OBJECT_SIZE
 
 
 class TestSwiftBankInProviders(SwiftTestCase):
