@@ -34,6 +34,7 @@ import tempfile
 
 import fixtures
 
+from karbor.cmd import all as all_cmd
 from karbor.tests.fixtures import services as service_fixtures
 from karbor.tests.functional import base
 
@@ -142,27 +143,6 @@ class PostgresDatabaseFixture(fixtures.Fixture):
             service_fixtures.ServerDatabase(self.server_url)).url
 
 
-_PROVIDER = """\
-[provider]
-name = Test Data Provider
-description = Writes generated data that restore and verify check.
-id = {id}
-plugin = karbor-test-data-protection-plugin
-bank = karbor-fs-bank-plugin
-enabled = True
-copy_destinations = az2
-default_copy_destination = az2
-
-[file_system_bank_plugin]
-file_system_bank_path = {bank}
-
-[copy_destination:az2]
-bank = karbor-fs-bank-plugin
-availability_zone = az2
-description = A second file-system bank, standing for another zone.
-file_system_bank_path = {bank_az2}
-"""
-
 _CONFIG = """\
 [DEFAULT]
 transport_url = {transport_url}
@@ -236,9 +216,9 @@ class KarborProcess:
 class KarborDeployment(fixtures.Fixture):
     """``karbor-api`` and ``protection_count`` ``karbor-protection``.
 
-    They share ``karbor.conf`` (broker, database, no-auth, state path, the
-    Test Data Provider with a file-system bank and an ``az2`` copy
-    destination); each protection process adds a second file that sets
+    They share ``karbor.conf`` (broker, database, no-auth, state path, and
+    karbor-all's embedded providers: file-system banks with an ``az2``
+    copy destination); each protection process adds a second file that sets
     its own ``host``. ``exit_codes`` collects each process's exit code
     when the fixture stops them (SIGTERM) at cleanup.
     """
@@ -255,14 +235,10 @@ class KarborDeployment(fixtures.Fixture):
 
     def _setUp(self):
         self.state_dir = self.useFixture(fixtures.TempDir()).path
-        providers_dir = os.path.join(self.state_dir, 'providers.d')
-        os.makedirs(providers_dir)
+        # karbor-all's embedded providers, with their banks in the state
+        # directory: the same files a laptop runs on.
+        providers_dir = all_cmd.prepare_state_dir(self.state_dir)
         os.makedirs(os.path.join(self.state_dir, 'lock'))
-        with open(os.path.join(providers_dir, 'test-data.conf'), 'w') as f:
-            f.write(_PROVIDER.format(
-                id=base.TEST_DATA_PROVIDER_ID,
-                bank=os.path.join(self.state_dir, 'bank'),
-                bank_az2=os.path.join(self.state_dir, 'bank-az2')))
         self.api_port = service_fixtures.free_port()
         self.config_file = os.path.join(self.state_dir, 'karbor.conf')
         with open(self.config_file, 'w') as f:
