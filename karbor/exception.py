@@ -438,8 +438,9 @@ class CopyFailed(KarborException):
 
 
 class ChecksumMismatch(CopyFailed):
-    msg_fmt = _("Object %(key)s changed in transit: the source checksum is "
-                "%(expected)s, the destination has %(actual)s.")
+    msg_fmt = _("Object %(key)s changed in transit: its %(algorithm)s "
+                "checksum is %(expected)s at the source and %(actual)s at "
+                "the destination.")
 
 
 class CheckpointCopyNotFound(NotFound):

@@ -16,25 +16,27 @@
 use to copy it to a copy destination. It lists the source section, learns
 every object's size (so the totals are known before any byte moves), then
 copies the objects on a bounded number of threads. Each object is
-streamed in fixed-size chunks, hashed with MD5 on the way, and then
-checked against the checksum the destination reports for what it stored:
-the digest its write returns (an S3 ETag, the file-system plugin's digest
-of the bytes it wrote) or, for a plugin whose write reports none, a
-read-back. An object the destination already holds with the same size and
-checksum is skipped, so running a copy again after a failure or a crash
-moves only what is missing or wrong.
+streamed in fixed-size chunks, hashed on the way, and then checked against
+the digest of what the destination holds: the one its back-end computed
+and keeps (the MD5 of S3 and Swift, returned by the write) or, for a
+destination that keeps none (a file system), the digest of the object read
+back from it. The algorithm is the destination's own where it has one,
+else XXH3-128 (see :mod:`karbor.services.protection.checksums`). An
+object the destination already holds with the same size and checksum is
+skipped, so running a copy again after a failure or a crash moves only
+what is missing or wrong.
 
 Memory is bounded by the number of workers times the chunk size, whatever
 the size of the objects. The source section is only ever read.
 """
 
 import dataclasses
-import hashlib
 import threading
 
 from oslo_log import log as logging
 
 from karbor import exception
+from karbor.services.protection import checksums
 
 LOG = logging.getLogger(__name__)
 
@@ -87,21 +89,13 @@ class _Counters:
             return dataclasses.replace(self._stats)
 
 
-def _list_keys(section, context=None):
-    # One listing, not pages: every key is kept anyway, and a page after
-    # a marker costs some banks a new scan of the whole section (a
-    # directory cannot be read from the middle), which made listing
-    # quadratic in the number of objects.
-    return section.list_objects(sort_dir='asc', context=context)
-
-
-def _destination_md5(destination, key, context=None):
-    """The destination's (size, md5) of ``key``, or None if it is absent."""
+def _checksum(section, key, algorithm, context=None):
+    """The (size, digest) ``section`` reports for ``key``, None if absent."""
     try:
-        head = destination.head_object(key, context=context)
+        head = section.head_object(key, context=context, algorithm=algorithm)
     except exception.BankObjectNotFound:
         return None
-    return head['size'], head.get('md5')
+    return head['size'], head.get(algorithm)
 
 
 class _Mover:
@@ -109,16 +103,20 @@ class _Mover:
                  what, where):
         self._source = source
         self._destination = destination
-        # Keys the destination held when the copy started.
-        self._present = frozenset()
+        # The destination's own checksum when it keeps one: then its
+        # digest of what it stored costs no read.
+        self._algorithm = (destination.stored_checksum or
+                           checksums.DEFAULT)
+        # {key: size} of what the destination held when the copy started.
+        self._present = {}
         self._chunk_size = chunk_size
         self._counters = counters
         self._context = context
         self._what = what
         self._where = where
 
-    def set_present(self, keys):
-        self._present = frozenset(keys)
+    def set_present(self, sizes):
+        self._present = dict(sizes)
 
     def failure(self, reason):
         return exception.CopyFailed(checkpoint_id=self._what,
@@ -126,16 +124,13 @@ class _Mover:
 
     def _already_there(self, key, size):
         # Cheapest checks first: the destination listing taken at the
-        # start, then the size; only an object of the right size has both
+        # start, with sizes; only an object of the right size has both
         # sides' digests computed (which may mean reading both).
-        if key not in self._present:
+        if self._present.get(key) != size:
             return False
         try:
-            if self._destination.get_object_size(
-                    key, context=self._context) != size:
-                return False
-            present = _destination_md5(self._destination, key,
-                                       context=self._context)
+            present = _checksum(self._destination, key, self._algorithm,
+                                context=self._context)
         except exception.KarborException as exc:
             # An unreadable destination object is rewritten, not trusted.
             LOG.warning('Cannot check %(key)s at the destination, copying '
@@ -144,13 +139,14 @@ class _Mover:
         if present is None or present[0] != size or present[1] is None:
             return False
         try:
-            source = self._source.head_object(key, context=self._context)
+            source = self._source.head_object(key, context=self._context,
+                                              algorithm=self._algorithm)
         except exception.KarborException as exc:
             raise self.failure('cannot read source object %s: %s'
                                % (key, exc))
-        return source.get('md5') == present[1]
+        return source.get(self._algorithm) == present[1]
 
-    def _chunks(self, key, reader, md5):
+    def _chunks(self, key, reader, digest):
         read = reader.read
         while True:
             try:
@@ -160,7 +156,7 @@ class _Mover:
                                    % (key, exc))
             if not chunk:
                 return
-            md5.update(chunk)
+            digest.update(chunk)
             self._counters.add(bytes_done=len(chunk),
                                bytes_copied=len(chunk))
             yield chunk
@@ -182,7 +178,7 @@ class _Mover:
             self._counters.add(objects_done=1, objects_skipped=1,
                                bytes_done=size)
             return
-        md5 = hashlib.md5(usedforsecurity=False)
+        digest = checksums.new(self._algorithm)
         try:
             reader = self._source.open_object_reader(key,
                                                      context=self._context)
@@ -192,22 +188,23 @@ class _Mover:
         try:
             with reader:
                 stored = self._destination.put_object_stream(
-                    key, self._chunks(key, reader, md5), size=size,
+                    key, self._chunks(key, reader, digest), size=size,
                     context=self._context)
         except exception.CopyFailed:
             raise
         except exception.KarborException as exc:
             raise self.failure('cannot write object %s: %s' % (key, exc))
-        self._verify(key, md5.hexdigest(), stored)
+        self._verify(key, digest.hexdigest(), stored)
         self._counters.add(objects_done=1, objects_copied=1)
 
     def _verify(self, key, expected, stored=None):
-        actual = stored.get('md5') if isinstance(stored, dict) else None
+        actual = (stored.get(self._algorithm) if isinstance(stored, dict)
+                  else None)
         if actual is None:
-            # This destination's write reports no digest: read it back.
+            # The destination keeps no digest: read the object back.
             try:
-                present = _destination_md5(self._destination, key,
-                                           context=self._context)
+                present = _checksum(self._destination, key, self._algorithm,
+                                    context=self._context)
             except exception.KarborException as exc:
                 raise self.failure('cannot read back object %s: %s'
                                    % (key, exc))
@@ -221,8 +218,8 @@ class _Mover:
             LOG.exception('Could not delete corrupted object %s at the '
                           'destination', key)
         raise exception.ChecksumMismatch(
-            key=key, expected=expected, actual=actual,
-            checkpoint_id=self._what, destination=self._where)
+            key=key, algorithm=self._algorithm, expected=expected,
+            actual=actual, checkpoint_id=self._what, destination=self._where)
 
 
 def copy_section(source, destination, progress=None,
@@ -259,14 +256,15 @@ def copy_section(source, destination, progress=None,
     counters = _Counters()
     mover = _Mover(source, destination, chunk_size, counters, context,
                    what or source.section, where or destination.section)
+    # One listing of each side, with sizes: no request per object, and
+    # no pages (a page after a marker costs some banks a new scan of the
+    # whole section, which made listing quadratic).
     try:
-        keys = _list_keys(source, context=context)
-        sizes = [(key, source.get_object_size(key, context=context))
-                 for key in keys]
+        sizes = source.list_object_sizes(context=context)
     except Exception as exc:
         raise mover.failure('cannot list the source: %s' % exc)
     try:
-        mover.set_present(_list_keys(destination, context=context))
+        mover.set_present(destination.list_object_sizes(context=context))
     except Exception as exc:
         raise mover.failure('cannot list the destination: %s' % exc)
     bytes_total = sum(size for _key, size in sizes)

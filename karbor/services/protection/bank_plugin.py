@@ -20,17 +20,21 @@ only. Keys are absolute, '/'-separated paths such as
 """
 
 import abc
-import hashlib
 import io
 import json
 import os
 import re
 
 from karbor import exception
+from karbor.services.protection import checksums
 
 # Size of the chunks streamed between banks; large enough to keep system
 # calls and HTTP requests few, small enough to bound memory per transfer.
 CHUNK_SIZE = 4 * 1024 * 1024
+
+# Reads that are only hashed use less: several run at once during a copy's
+# verification, and hashing gains nothing from bigger buffers.
+HASH_CHUNK_SIZE = 1024 * 1024
 
 _KEY_RE = re.compile(r'^[A-Za-z0-9/_.\-@]+(?<!/)$')
 # A key already in normal form: absolute, no empty, '.' or '..' segment,
@@ -253,6 +257,31 @@ class BankPlugin(metaclass=abc.ABCMeta):
     def get_owner_id(self, context=None):
         """Return the id this plugin instance records as checkpoint owner."""
 
+    #: The checksum algorithm (a name in :data:`checksums.ALGORITHMS`) of
+    #: the digest the back-end itself computes and keeps for every object
+    #: it stores, or None. When set, :meth:`put_object_stream` returns it
+    #: for what was stored and :meth:`head_object` answers it without
+    #: reading the data; copies to this bank are then verified with it.
+    stored_checksum = None
+
+    def list_object_sizes(self, prefix=None, context=None):
+        """Return ``[(key, size in bytes)]`` under ``prefix``, ascending.
+
+        What a copy lists first, to know its totals before any byte moves.
+        The default asks :meth:`get_object_size` for every key; plugins
+        whose listings carry sizes (object stores, directory entries)
+        override it to save a request per object. A key deleted while
+        listing may be left out.
+        """
+        sizes = []
+        for key in self.list_objects(prefix=prefix, context=context):
+            try:
+                sizes.append((key, self.get_object_size(key,
+                                                        context=context)))
+            except exception.BankObjectNotFound:
+                continue
+        return sizes
+
     def open_object_reader(self, key, context=None):
         """Return a binary, chunk-iterable reader of the object ``key``.
 
@@ -268,18 +297,20 @@ class BankPlugin(metaclass=abc.ABCMeta):
         :param reader: a file-like object with ``read(size)`` or an iterable
             of bytes chunks.
         :param size: the expected size in bytes, checked when given.
-        :returns: ``{'size': <bytes written>, 'md5': <hex digest>}``.
+        :returns: ``{'size': <bytes written>}``, plus the digest the
+            back-end keeps (``{stored_checksum: <hex digest>}``) when
+            :attr:`stored_checksum` is set. A digest the plugin computed
+            itself over the chunks it was given is not reported: it would
+            only repeat the writer's own.
         :raises karbor.exception.BankUpdateObjectFailed: when the stream is
             shorter or longer than ``size``.
         """
-        md5 = hashlib.md5(usedforsecurity=False)
         buffer = bytearray()
         for chunk in iter_chunks(reader):
-            md5.update(chunk)
             buffer.extend(chunk)
         check_stream_size(key, size, len(buffer))
         self.update_object(key, bytes(buffer), context=context)
-        return {'size': len(buffer), 'md5': md5.hexdigest()}
+        return {'size': len(buffer)}
 
     def get_object_size(self, key, context=None):
         """Return the size in bytes of the object ``key``.
@@ -292,19 +323,27 @@ class BankPlugin(metaclass=abc.ABCMeta):
         """
         return self.head_object(key, context=context)['size']
 
-    def head_object(self, key, context=None):
-        """Return ``{'size': int, 'md5': hex digest or None}`` for ``key``.
+    def head_object(self, key, context=None, algorithm=checksums.MD5):
+        """Return ``{'size': int, algorithm: hex digest or None}``.
 
+        The default reads the object and hashes what it reads, so the
+        digest is of what the back-end holds. A plugin whose back-end
+        keeps a digest (:attr:`stored_checksum`) answers that algorithm
+        without reading; None means the back-end has none it can vouch
+        for (a large object another client wrote, for instance).
+
+        :param algorithm: one of :data:`checksums.ALGORITHMS`.
         :raises karbor.exception.BankObjectNotFound: when there is no such
             object.
+        :raises karbor.exception.BankGetObjectFailed: when reading fails.
         """
-        md5 = hashlib.md5(usedforsecurity=False)
-        size = 0
         with self.open_object_reader(key, context=context) as reader:
-            for chunk in reader:
-                md5.update(chunk)
-                size += len(chunk)
-        return {'size': size, 'md5': md5.hexdigest()}
+            try:
+                size, digest = checksums.of_chunks(
+                    iter_chunks(reader, HASH_CHUNK_SIZE), algorithm)
+            except OSError as exc:
+                raise exception.BankGetObjectFailed(key=key, reason=exc)
+        return {'size': size, algorithm: digest}
 
 
 def check_stream_size(key, expected, actual):
@@ -390,6 +429,12 @@ class Bank:
                                          marker=marker, sort_dir=sort_dir,
                                          context=context)
 
+    def list_object_sizes(self, prefix=None, context=None):
+        """``[(full key, size)]`` under ``prefix``, ascending."""
+        prefix = '/' if prefix is None else _normalize_key(
+            prefix, allow_trailing_slash=True)
+        return self._plugin.list_object_sizes(prefix=prefix, context=context)
+
     def delete_object(self, key, context=None):
         return self._plugin.delete_object(_normalize_key(key),
                                           context=context)
@@ -405,8 +450,13 @@ class Bank:
         return self._plugin.put_object_stream(_normalize_key(key), reader,
                                               size=size, context=context)
 
-    def head_object(self, key, context=None):
-        return self._plugin.head_object(_normalize_key(key), context=context)
+    @property
+    def stored_checksum(self):
+        return self._plugin.stored_checksum
+
+    def head_object(self, key, context=None, algorithm=checksums.MD5):
+        return self._plugin.head_object(_normalize_key(key), context=context,
+                                        algorithm=algorithm)
 
     def get_object_size(self, key, context=None):
         return self._plugin.get_object_size(_normalize_key(key),
@@ -478,6 +528,13 @@ class BankSection:
                                        context=context)
         return [self._relative(k) for k in keys]
 
+    def list_object_sizes(self, context=None):
+        """``[(key relative to the section, size)]``, ascending."""
+        start = len(self._prefix)
+        return [(key[start:], size) for key, size in
+                self._bank.list_object_sizes(prefix=self._prefix,
+                                             context=context)]
+
     def delete_object(self, key, context=None):
         self._check_writable()
         return self._bank.delete_object(self._full_key(key), context=context)
@@ -494,8 +551,13 @@ class BankSection:
         return self._bank.put_object_stream(self._full_key(key), reader,
                                             size=size, context=context)
 
-    def head_object(self, key, context=None):
-        return self._bank.head_object(self._full_key(key), context=context)
+    @property
+    def stored_checksum(self):
+        return self._bank.stored_checksum
+
+    def head_object(self, key, context=None, algorithm=checksums.MD5):
+        return self._bank.head_object(self._full_key(key), context=context,
+                                      algorithm=algorithm)
 
     def get_object_size(self, key, context=None):
         return self._bank.get_object_size(self._full_key(key),

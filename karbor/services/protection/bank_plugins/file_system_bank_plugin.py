@@ -25,10 +25,10 @@ valid JSON; binary data should use the streaming methods.
 """
 
 import errno
-import hashlib
 import itertools
 import json
 import os
+import re
 import stat
 import uuid
 
@@ -59,9 +59,9 @@ file_system_bank_plugin_opts = [
 # listing can never mistake a half-written object for a real one.
 _TMP_MARK = '#tmp-'
 
-# Reads for checksums use 1 MiB: big enough for few system calls, small
-# enough that several parallel copies stay within a few MiB.
-_READ_CHUNK = 1024 * 1024
+# An absolute key of non-empty segments, none of them starting with '.'
+# (so neither '.' nor '..'), that does not end with '/'.
+_PLAIN_KEY_RE = re.compile(r'(?:/[^/.][^/]*)+')
 
 # How many directories _path remembers as resolving inside the bank.
 _INSIDE_CACHE_SIZE = 4096
@@ -113,17 +113,25 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
         return self._root
 
     def _path(self, key):
-        parts = [p for p in key.split('/') if p]
-        if not parts or any(p in ('.', '..') or _TMP_MARK in p
-                            for p in parts):
-            raise exception.InvalidBankKey(
-                key=key, reason='the key must name a file inside the bank')
-        directory = os.path.join(self._root, *parts[:-1])
+        if _PLAIN_KEY_RE.fullmatch(key) and _TMP_MARK not in key:
+            # The normal form the Bank wrapper passes: one match instead
+            # of splitting and joining (a copy asks three paths an object).
+            path = self._root + key
+            directory = path[:path.rindex('/')]
+        else:
+            parts = [p for p in key.split('/') if p]
+            if not parts or any(p in ('.', '..') or _TMP_MARK in p
+                                for p in parts):
+                raise exception.InvalidBankKey(
+                    key=key,
+                    reason='the key must name a file inside the bank')
+            directory = os.path.join(self._root, *parts[:-1])
+            path = os.path.join(directory, parts[-1])
         if directory not in self._inside:
             self._check_inside(key, directory)
         # The object itself is never followed if it is a symbolic link:
         # reads use O_NOFOLLOW, sizes lstat, writes replace the link.
-        return os.path.join(directory, parts[-1])
+        return path
 
     def _check_inside(self, key, directory):
         # Symbolic links inside the bank must not lead out of it either.
@@ -163,7 +171,6 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
 
     def _store(self, key, chunks, expected_size=None):
         path = self._path(key)
-        md5 = hashlib.md5(usedforsecurity=False)
         size = 0
         tmp = None
         try:
@@ -171,7 +178,6 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
             with os.fdopen(fd, 'wb') as f:
                 for chunk in chunks:
                     f.write(chunk)
-                    md5.update(chunk)
                     size += len(chunk)
                 if self._fsync:
                     f.flush()
@@ -184,7 +190,7 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
             if isinstance(exc, (OSError, ValueError)):
                 raise exception.BankUpdateObjectFailed(key=key, reason=exc)
             raise
-        return {'size': size, 'md5': md5.hexdigest()}
+        return {'size': size}
 
     def update_object(self, key, value, context=None):
         self._store(key, [bank_plugin.value_to_bytes(value)])
@@ -231,24 +237,6 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
     def open_object_reader(self, key, context=None):
         return bank_plugin.ObjectReader(self._open(key))
 
-    def head_object(self, key, context=None):
-        # The md5 is computed by reading the file back from the disk in
-        # chunks, never from what a writer believes it wrote: a copy
-        # compares it with the source's to prove the data arrived intact.
-        md5 = hashlib.md5(usedforsecurity=False)
-        size = 0
-        with self._open(key) as f:
-            try:
-                while True:
-                    chunk = f.read(_READ_CHUNK)
-                    if not chunk:
-                        break
-                    md5.update(chunk)
-                    size += len(chunk)
-            except OSError as exc:
-                raise exception.BankGetObjectFailed(key=key, reason=exc)
-        return {'size': size, 'md5': md5.hexdigest()}
-
     def get_object_size(self, key, context=None):
         path = self._path(key)
         try:
@@ -291,6 +279,33 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
                      sort_dir=None, context=None):
         if limit is not None and limit <= 0:
             return []
+        result = []
+        try:
+            for key, _entry in self._walk(prefix, sort_dir, marker):
+                result.append(key)
+                if limit is not None and len(result) >= limit:
+                    break
+        except OSError as exc:
+            raise exception.BankListObjectsFailed(reason=exc)
+        return result
+
+    def list_object_sizes(self, prefix=None, context=None):
+        """``[(key, size)]`` from the directory entries, no file opened."""
+        result = []
+        try:
+            for key, entry in self._walk(prefix, None, None):
+                try:
+                    result.append(
+                        (key, entry.stat(follow_symlinks=False).st_size))
+                except FileNotFoundError:
+                    # Deleted since the directory was read.
+                    continue
+        except OSError as exc:
+            raise exception.BankListObjectsFailed(reason=exc)
+        return result
+
+    def _walk(self, prefix, sort_dir, marker):
+        """Yield (key, directory entry) under ``prefix`` in key order."""
         prefix = prefix or '/'
         descending = sort_dir == bank_plugin.SORT_DESC
         # Start at the deepest directory the prefix names, so listing one
@@ -300,41 +315,28 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
         if any(p in ('.', '..') for p in parts):
             raise exception.InvalidBankKey(key=prefix,
                                            reason='bad path segment')
-        start_dir = os.path.join(self._root, *parts)
+        directory = os.path.join(self._root, *parts)
         key_base = '/' + '/'.join(parts) + ('/' if parts else '')
-        result = []
-        try:
-            for key in self._walk(start_dir, key_base, name_prefix,
-                                  descending, marker):
-                result.append(key)
-                if limit is not None and len(result) >= limit:
-                    break
-        except OSError as exc:
-            raise exception.BankListObjectsFailed(reason=exc)
-        return result
-
-    def _walk(self, directory, key_base, name_prefix, descending, marker):
-        """Yield keys under ``directory`` in key order, after ``marker``."""
         entries = _sorted_entries(directory, name_prefix, key_base,
                                   descending)
         stack = [iter(entries)]
         while stack:
-            entry = next(stack[-1], None)
-            if entry is None:
+            item = next(stack[-1], None)
+            if item is None:
                 stack.pop()
                 continue
-            sort_key, path, is_dir = entry
+            sort_key, entry, is_dir = item
             if is_dir:
                 if marker is not None and _subtree_before_marker(
                         sort_key, marker, descending):
                     continue
-                stack.append(iter(_sorted_entries(path, '', sort_key,
+                stack.append(iter(_sorted_entries(entry.path, '', sort_key,
                                                   descending)))
                 continue
             if marker is not None and (sort_key >= marker if descending
                                        else sort_key <= marker):
                 continue
-            yield sort_key
+            yield sort_key, entry
 
 
 def _subtree_before_marker(dir_key, marker, descending):
@@ -345,7 +347,7 @@ def _subtree_before_marker(dir_key, marker, descending):
 
 
 def _sorted_entries(directory, name_prefix, key_base, descending):
-    """Entries of ``directory`` as (key or key prefix, path, is_dir).
+    """Entries of ``directory`` as (key or key prefix, entry, is_dir).
 
     Directories sort by their name plus '/', which is exactly where every
     key inside them falls among the files' keys.
@@ -361,9 +363,9 @@ def _sorted_entries(directory, name_prefix, key_base, descending):
             if _TMP_MARK in name or not name.startswith(name_prefix):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                entries.append((key_base + name + '/', entry.path, True))
+                entries.append((key_base + name + '/', entry, True))
             elif entry.is_file(follow_symlinks=False):
-                entries.append((key_base + name, entry.path, False))
+                entries.append((key_base + name, entry, False))
     entries.sort(key=lambda e: e[0], reverse=descending)
     return entries
 

@@ -47,6 +47,7 @@ from oslo_log import log as logging
 
 from karbor import exception
 from karbor.services.protection import bank_plugin
+from karbor.services.protection import checksums
 
 LOG = logging.getLogger(__name__)
 
@@ -149,6 +150,10 @@ class S3BankPlugin(bank_plugin.BankPlugin):
     :raises karbor.exception.InvalidConfiguration: when the bucket does not
         exist and cannot be created.
     """
+
+    # The service computes an object's MD5 from the bytes it received,
+    # checks it against the one sent, and keeps it.
+    stored_checksum = checksums.MD5
 
     def __init__(self, config, section=None):
         super().__init__(config, section=section)
@@ -279,6 +284,11 @@ class S3BankPlugin(bank_plugin.BankPlugin):
 
     def _pages(self, prefix, start_after=None, page_size=None):
         """Yield lists of keys under ``prefix``, ascending, after a key."""
+        for items in self._item_pages(prefix, start_after, page_size):
+            yield [item['Key'] for item in items]
+
+    def _item_pages(self, prefix, start_after=None, page_size=None):
+        """Yield the listing's entries (``Key``, ``Size``...) by pages."""
         kwargs = {'Bucket': self._bucket, 'Prefix': prefix,
                   'MaxKeys': page_size or LIST_PAGE}
         if start_after:
@@ -288,7 +298,7 @@ class S3BankPlugin(bank_plugin.BankPlugin):
                 response = self._client.list_objects_v2(**kwargs)
             except _BOTO_ERRORS as exc:
                 raise exception.BankListObjectsFailed(reason=exc)
-            yield [item['Key'] for item in response.get('Contents', ())]
+            yield response.get('Contents', [])
             token = response.get('NextContinuationToken')
             if not response.get('IsTruncated') or not token:
                 return
@@ -321,6 +331,12 @@ class S3BankPlugin(bank_plugin.BankPlugin):
                 return result[:limit]
         return result
 
+    def list_object_sizes(self, prefix=None, context=None):
+        """``[(key, size)]`` from ListObjectsV2, which returns both."""
+        return [(item['Key'], item['Size'])
+                for items in self._item_pages(prefix or '/')
+                for item in items]
+
     def _list_descending(self, prefix, limit, marker):
         # Only the last `limit` keys before the marker are kept, so memory
         # stays bounded by the limit whatever the size of the prefix.
@@ -347,13 +363,18 @@ class S3BankPlugin(bank_plugin.BankPlugin):
         return bank_plugin.ObjectReader(bank_plugin.ErrorMappingReader(
             response['Body'], key, _BOTO_ERRORS))
 
-    def head_object(self, key, context=None):
+    def head_object(self, key, context=None, algorithm=checksums.MD5):
         """``{'size', 'md5'}`` of ``key`` from a HEAD request.
+
+        Another algorithm is computed by reading the object.
 
         The MD5 is the one this plugin stored when writing, or the ETag
         when that is a plain MD5 (single-part objects written by others);
         None otherwise (multipart objects written by others).
         """
+        if algorithm != checksums.MD5:
+            return super().head_object(key, context=context,
+                                       algorithm=algorithm)
         response = self._head(key)
         md5 = response.get('Metadata', {}).get(MD5_META)
         if not (md5 and _MD5_RE.match(md5)):

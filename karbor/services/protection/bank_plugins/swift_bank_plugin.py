@@ -62,6 +62,7 @@ import urllib3
 
 from karbor import exception
 from karbor.services.protection import bank_plugin
+from karbor.services.protection import checksums
 
 LOG = logging.getLogger(__name__)
 
@@ -200,6 +201,10 @@ class SwiftBankPlugin(bank_plugin.BankPlugin):
         reached or authenticated with, or the container does not exist
         and cannot be created.
     """
+
+    # The service computes an object's MD5 from the bytes it received,
+    # checks it against the one sent, and keeps it.
+    stored_checksum = checksums.MD5
 
     def __init__(self, config, section=None):
         super().__init__(config, section=section)
@@ -395,30 +400,40 @@ class SwiftBankPlugin(bank_plugin.BankPlugin):
         """
         if limit is not None and limit <= 0:
             return []
-        prefix = prefix or '/'
         query = 'reverse=on' if sort_dir == bank_plugin.SORT_DESC else None
+        return [item['name']
+                for item in self._listing(prefix, limit, marker, query)]
+
+    def list_object_sizes(self, prefix=None, context=None):
+        """``[(key, size)]`` from the container listing, which has both."""
+        return [(item['name'], item['bytes'])
+                for item in self._listing(prefix, None, None, None)]
+
+    def _listing(self, prefix, limit, marker, query):
+        """Yield the listing's entries, page by page with the marker."""
+        prefix = prefix or '/'
         # swiftclient's full_listing drops query_string (so the reverse
         # flag) on its next pages: the pages are requested here.
         page_limit = self._list_page or LIST_PAGE
-        result = []
+        count = 0
         connection = self._connection()
         while True:
             wanted = page_limit
             if limit is not None:
-                wanted = min(wanted, limit - len(result))
+                wanted = min(wanted, limit - count)
             try:
                 _, page = connection.get_container(
                     self._container, marker=marker, limit=wanted,
                     prefix=prefix, query_string=query)
             except _CLIENT_ERRORS as exc:
                 raise exception.BankListObjectsFailed(reason=self._reason(exc))
-            names = [item['name'] for item in page]
-            result.extend(names)
-            if not names or (limit is not None and len(result) >= limit):
-                return result
-            if self._list_page is not None and len(names) < wanted:
-                return result
-            marker = names[-1]
+            yield from page
+            count += len(page)
+            if not page or (limit is not None and count >= limit):
+                return
+            if self._list_page is not None and len(page) < wanted:
+                return
+            marker = page[-1]['name']
 
     # Streaming.
 
@@ -443,12 +458,17 @@ class SwiftBankPlugin(bank_plugin.BankPlugin):
             raise exception.BankGetObjectFailed(
                 key=key, reason=self._reason(exc))
 
-    def head_object(self, key, context=None):
+    def head_object(self, key, context=None, algorithm=checksums.MD5):
         """``{'size', 'md5'}`` of ``key`` from a HEAD request.
+
+        Another algorithm is computed by reading the object.
 
         The MD5 is the ETag, which Swift computes over a plain object's
         content; None for a large object (SLO or DLO) written by others.
         """
+        if algorithm != checksums.MD5:
+            return super().head_object(key, context=context,
+                                       algorithm=algorithm)
         headers = self._head(key)
         return {'size': int(headers['content-length']),
                 'md5': _plain_md5(headers)}

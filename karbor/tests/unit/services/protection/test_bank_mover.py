@@ -68,11 +68,43 @@ class WrongBytesPlugin(file_system_bank_plugin.FileSystemBankPlugin):
             context=context)
 
 
-class NoDigestWrongBytesPlugin(WrongBytesPlugin):
-    """Corrupts what it stores and, like some banks, reports no digest."""
+class KeptMd5Plugin(file_system_bank_plugin.FileSystemBankPlugin):
+    """Keeps an MD5 per object as S3 and Swift do, and counts its reads."""
+
+    stored_checksum = 'md5'
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.digests = {}
+        self.reads = 0
 
     def put_object_stream(self, key, reader, size=None, context=None):
-        super().put_object_stream(key, reader, size=size, context=context)
+        md5 = hashlib.md5()
+
+        def hashed(chunks):
+            for chunk in chunks:
+                md5.update(chunk)
+                yield chunk
+        result = super().put_object_stream(
+            key, hashed(bank_plugin.iter_chunks(reader)), size=size,
+            context=context)
+        self.digests[key] = md5.hexdigest()
+        return dict(result, md5=self.digests[key])
+
+    def head_object(self, key, context=None, algorithm='md5'):
+        if algorithm != 'md5':
+            return super().head_object(key, context=context,
+                                       algorithm=algorithm)
+        return {'size': self.get_object_size(key),
+                'md5': self.digests.get(key)}
+
+    def open_object_reader(self, key, context=None):
+        self.reads += 1
+        return super().open_object_reader(key, context=context)
+
+
+class WrongBytesKeptMd5Plugin(WrongBytesPlugin, KeptMd5Plugin):
+    """Corrupts what it stores, and keeps the MD5 of the corrupt bytes."""
 
 
 class _BrokenReader:
@@ -143,15 +175,20 @@ class BankMoverTest(base.TestCase):
 
     def test_many_small_objects_each_bank_listed_once(self):
         # A listing page after a marker makes the file-system bank scan
-        # the whole directory again: paging made copies quadratic.
+        # the whole directory again: paging made copies quadratic. And
+        # the listing carries the sizes: no request per object for them.
         objects = self._fill(25)
         records = []
         plugin_class = type(self.source.bank.plugin)
-        with mock.patch.object(plugin_class, 'list_objects', autospec=True,
-                               side_effect=plugin_class.list_objects) as ls:
+        with mock.patch.object(
+                plugin_class, 'list_object_sizes', autospec=True,
+                side_effect=plugin_class.list_object_sizes) as ls, \
+                mock.patch.object(plugin_class, 'get_object_size',
+                                  autospec=True) as size:
             stats = bank_mover.copy_section(self.source, self.destination,
                                             progress=records.append)
         self.assertEqual(2, ls.call_count)
+        size.assert_not_called()
         self.assertEqual(objects, self._destination_objects())
         total = sum(len(d) for d in objects.values())
         self.assertEqual(bank_mover.MoveStats(
@@ -244,14 +281,35 @@ class BankMoverTest(base.TestCase):
         # Nothing wrong is left for a later run to skip.
         self.assertEqual([], destination.list_objects())
 
-    def test_destination_without_digest_is_read_back(self):
+    def test_destination_keeping_a_checksum_is_not_read_back(self):
+        objects = self._fill(3)
+        kept_bank = fs_bank(os.path.join(self.state_path, 'kept'),
+                            KeptMd5Plugin)
+        destination = kept_bank.get_sub_section(SECTION)
+        stats = bank_mover.copy_section(self.source, destination)
+        self.assertEqual(3, stats.objects_copied)
+        self.assertEqual(0, kept_bank.plugin.reads)
+        self.assertEqual(
+            sorted(hashlib.md5(data).hexdigest()
+                   for data in objects.values()),
+            sorted(kept_bank.plugin.digests.values()))
+        # A second run compares the kept digests, still reading nothing
+        # at the destination.
+        stats = bank_mover.copy_section(self.source, destination)
+        self.assertEqual((0, 3), (stats.objects_copied,
+                                  stats.objects_skipped))
+        self.assertEqual(0, kept_bank.plugin.reads)
+
+    def test_kept_checksum_of_wrong_bytes_is_a_mismatch(self):
         self._fill(2)
         wrong_bank = fs_bank(os.path.join(self.state_path, 'wrong'),
-                             NoDigestWrongBytesPlugin)
+                             WrongBytesKeptMd5Plugin)
         destination = wrong_bank.get_sub_section(SECTION)
-        self.assertRaises(exception.ChecksumMismatch,
-                          bank_mover.copy_section, self.source,
-                          destination, max_workers=1)
+        exc = self.assertRaises(exception.ChecksumMismatch,
+                                bank_mover.copy_section, self.source,
+                                destination, max_workers=1)
+        self.assertIn('md5', str(exc))
+        self.assertEqual(0, wrong_bank.plugin.reads)
         self.assertEqual([], destination.list_objects())
 
     def test_unreadable_source_fails_with_reason(self):
@@ -276,7 +334,7 @@ class BankMoverTest(base.TestCase):
         self.source.update_object('a', b'1')
         unreachable = exception.BankListObjectsFailed(
             reason='bank unreachable')
-        with mock.patch.object(self.source_bank.plugin, 'list_objects',
+        with mock.patch.object(self.source_bank.plugin, 'list_object_sizes',
                                autospec=True, side_effect=unreachable):
             exc = self.assertRaises(exception.CopyFailed,
                                     bank_mover.copy_section, self.source,
@@ -355,5 +413,6 @@ class BankMoverMemoryTest(base.TestCase):
                                           stats.bytes_copied))
         self.assertEqual({'size': self.SIZE, 'md5': md5.hexdigest()},
                          destination.head_object('/s/big'))
+        # Bounded even though the copy read the object back to verify it.
         # A few chunks at most, never the object.
         self.assertLess(peak, 8 * MIB)

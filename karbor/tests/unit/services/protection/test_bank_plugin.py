@@ -17,6 +17,7 @@ import io
 import json
 
 import ddt
+import xxhash
 
 from karbor import exception
 from karbor.services.protection import bank_plugin
@@ -112,11 +113,17 @@ class BankTest(base.TestCase):
         data = b'\x00\x01' * 100000
         result = self.bank.put_object_stream('/blob', io.BytesIO(data),
                                              size=len(data))
-        self.assertEqual({'size': len(data),
-                          'md5': hashlib.md5(data).hexdigest()}, result)
+        # The default keeps no checksum, so its write reports none.
+        self.assertEqual({'size': len(data)}, result)
         self.assertEqual({'size': len(data),
                           'md5': hashlib.md5(data).hexdigest()},
                          self.bank.head_object('blob'))
+        self.assertEqual({'size': len(data),
+                          'xxh3_128': xxhash.xxh3_128(data).hexdigest()},
+                         self.bank.head_object('blob',
+                                               algorithm='xxh3_128'))
+        self.assertRaises(ValueError, self.bank.head_object, 'blob',
+                          algorithm='crc7')
         with self.bank.open_object_reader('blob') as reader:
             self.assertEqual(data, b''.join(reader))
 

@@ -122,6 +122,17 @@ class ListingContract:
         self.assertEqual(self.expected('/l/', sort_dir='desc'),
                          self.plugin.list_objects('/l/', sort_dir='desc'))
 
+    def test_sizes_come_with_the_listing(self):
+        for n in range(1, 4):
+            # Some stores keep KEYS for the whole class: leave them so.
+            self.addCleanup(self.plugin.delete_object, '/sz/%d' % n)
+            self.plugin.update_object('/sz/%d' % n, 'x' * (n * 1000))
+        self.assertEqual([('/sz/1', 1000), ('/sz/2', 2000), ('/sz/3', 3000)],
+                         self.plugin.list_object_sizes('/sz/'))
+        self.assertEqual([(key, 1) for key in self.expected('/l/')],
+                         self.plugin.list_object_sizes('/l/'))
+        self.assertEqual([], self.plugin.list_object_sizes('/nothing/'))
+
     def test_walk_in_pages_like_a_client(self):
         for sort_dir in ('asc', 'desc'):
             seen, marker = [], None
