@@ -27,6 +27,7 @@ traceback.
 
 import functools
 import inspect
+import threading
 
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -42,6 +43,10 @@ ALLOWED_EXMODS = ['karbor.exception']
 CONTROL_EXCHANGE = 'karbor'
 
 TRANSPORT = None
+
+# How long a service waits for its transport to be released when it stops
+# (see cleanup()).
+SHUTDOWN_TIMEOUT = 5
 
 
 def set_default_transport_url(conf, url):
@@ -65,12 +70,41 @@ def init(conf):
         conf, allowed_remote_exmods=ALLOWED_EXMODS)
 
 
-def cleanup():
-    """Release the transport; :func:`init` may be called again after."""
+def cleanup(timeout=None):
+    """Release the transport; :func:`init` may be called again after.
+
+    With ``timeout`` (seconds), wait no longer than that for it: the
+    services call this on their way out after SIGTERM, and must exit
+    then. oslo.messaging's RabbitMQ driver stops its reply listener (the
+    thread that waits for the answers to ``call``) only between two polls
+    of the broker, up to several seconds apart, and longer while it tries
+    to reconnect to a broker that went away. Returns whether the transport
+    was released in time; a transport left behind is abandoned (its
+    threads are daemon threads), never waited for.
+    """
     global TRANSPORT
-    if TRANSPORT is not None:
-        TRANSPORT.cleanup()
-    TRANSPORT = None
+    transport, TRANSPORT = TRANSPORT, None
+    if transport is None:
+        return True
+    if timeout is None:
+        transport.cleanup()
+        return True
+
+    def release():
+        try:
+            transport.cleanup()
+        except Exception:
+            LOG.exception('Could not release the RPC transport')
+
+    releaser = threading.Thread(target=release, name='rpc-cleanup',
+                                daemon=True)
+    releaser.start()
+    releaser.join(timeout)
+    if releaser.is_alive():
+        LOG.warning('The RPC transport was not released within %s s; '
+                    'going on without waiting for it', timeout)
+        return False
+    return True
 
 
 def initialized():

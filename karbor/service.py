@@ -38,6 +38,10 @@ class RPCService:
     :param manager: the manager object whose public methods are the RPC
         endpoints. It may define ``init_host()`` (called before the server
         starts) and ``cleanup_host()`` (called after it stopped).
+
+    The service is registered in os-services (and so shown ``up``) only
+    once its RPC server listens: a caller that waits for the service to be
+    up can send it requests.
     """
 
     def __init__(self, conf, binary, topic, manager):
@@ -56,13 +60,28 @@ class RPCService:
         return cls(conf, binary, topic, manager)
 
     def start(self):
-        self._register()
         init_host = getattr(self.manager, 'init_host', None)
         if init_host is not None:
             init_host()
         target = messaging.Target(topic=self.topic, server=self.conf.host)
         self._server = rpc.get_server(target, [self.manager])
+        # The server first, the os-services row after it. start() returns
+        # once the topic's queues are declared and bound on the broker;
+        # until the first server of a topic has done that, RabbitMQ drops
+        # every request sent to the topic (an exchange with no queue bound
+        # routes nowhere) and the caller waits rpc_response_timeout for an
+        # answer that cannot come. os-services shows a new row as up, so a
+        # row written before the server started announced a service that
+        # could not yet be reached.
         self._server.start()
+        try:
+            self._register()
+        except Exception:
+            # No server left running behind a start() that failed.
+            self._server.stop()
+            self._server.wait()
+            self._server = None
+            raise
         self._reporter = threading.Thread(target=self._report_loop,
                                           name='%s-report' % self.binary,
                                           daemon=True)

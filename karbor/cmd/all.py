@@ -174,7 +174,7 @@ def main(argv=None):
     LOG.info('Signal %d received, stopping', signum)
     server.stop()
     protection.stop()
-    rpc.cleanup()
+    rpc.cleanup(timeout=rpc.SHUTDOWN_TIMEOUT)
     return 0
 
 

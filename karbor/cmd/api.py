@@ -44,9 +44,11 @@ def main(argv=None):
                                     keepalive=CONF.tcp_keepalive)
     server.start()
     LOG.info('karbor-api listening on %s:%s', server.host, server.port)
-    signals.wait()
+    signum = signals.wait()
+    LOG.info('Signal %d received, stopping', signum)
     server.stop()
-    rpc.cleanup()
+    # Bounded: a call still waiting for its answer must not hold the exit.
+    rpc.cleanup(timeout=rpc.SHUTDOWN_TIMEOUT)
     return 0
 
 

@@ -14,6 +14,8 @@
 
 import sys
 
+from oslo_log import log as logging
+
 from karbor.common import cli
 from karbor.common import constants
 from karbor import conf
@@ -22,6 +24,7 @@ from karbor import rpc
 from karbor import service
 
 CONF = conf.CONF
+LOG = logging.getLogger(__name__)
 
 
 def main(argv=None):
@@ -34,9 +37,10 @@ def main(argv=None):
         CONF, constants.BINARY_PROTECTION, CONF.protection_topic,
         CONF.protection_manager)
     protection.start()
-    signals.wait()
+    signum = signals.wait()
+    LOG.info('Signal %d received, stopping', signum)
     protection.stop()
-    rpc.cleanup()
+    rpc.cleanup(timeout=rpc.SHUTDOWN_TIMEOUT)
     return 0
 
 

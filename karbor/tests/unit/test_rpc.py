@@ -13,6 +13,9 @@
 """Tests of the RPC set-up, over oslo.messaging's in-process transport."""
 
 import logging
+import threading
+import time
+from unittest import mock
 
 import fixtures
 from oslo_config import cfg
@@ -143,6 +146,45 @@ class RpcLifeCycleTest(base.TestCase):
         rpc.cleanup()
         self.assertFalse(rpc.initialized())
         rpc.cleanup()
+
+    def test_cleanup_with_timeout_releases_the_transport(self):
+        transport = mock.Mock()
+        self.useFixture(fixtures.MockPatchObject(rpc, 'TRANSPORT',
+                                                 transport))
+        self.assertTrue(rpc.cleanup(timeout=5))
+        transport.cleanup.assert_called_once_with()
+        self.assertFalse(rpc.initialized())
+
+    def test_cleanup_does_not_wait_past_its_timeout(self):
+        # A transport whose release never ends, as oslo.messaging's reply
+        # listener can be while it reconnects to a broker that is gone: a
+        # service stopping on SIGTERM goes on after the timeout.
+        released = threading.Event()
+        self.addCleanup(released.set)
+        transport = mock.Mock()
+        transport.cleanup.side_effect = lambda: released.wait(30)
+        self.useFixture(fixtures.MockPatchObject(rpc, 'TRANSPORT',
+                                                 transport))
+        log = self.useFixture(fixtures.FakeLogger(name='karbor.rpc'))
+        start = time.monotonic()
+        self.assertFalse(rpc.cleanup(timeout=0.2))
+        self.assertLess(time.monotonic() - start, 5)
+        transport.cleanup.assert_called_once_with()
+        self.assertIn('not released within 0.2 s', log.output)
+        # Gone all the same: init() may create a new one.
+        self.assertFalse(rpc.initialized())
+
+    def test_call_without_answer_times_out(self):
+        # No server on the topic: the call ends with MessagingTimeout (the
+        # API answers 503) after rpc_response_timeout, it does not hang.
+        self.useFixture(fakes.RpcServer([Endpoint()], topic='t'))
+        rpc_conf().set_override('rpc_response_timeout', 1)
+        self.addCleanup(rpc_conf().clear_override, 'rpc_response_timeout')
+        client = rpc.get_client(messaging.Target(topic='nobody-serves'))
+        start = time.monotonic()
+        self.assertRaises(messaging.MessagingTimeout, client.call,
+                          context.get_admin_context(), 'echo', value=1)
+        self.assertLess(time.monotonic() - start, 10)
 
     def test_default_transport_url(self):
         conf = cfg.ConfigOpts()

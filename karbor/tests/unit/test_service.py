@@ -15,10 +15,12 @@
 import os
 import signal
 
+import fixtures
 from oslo_messaging import conffixture as messaging_conffixture
 
 from karbor.common import constants
 from karbor import context
+from karbor import exception
 from karbor import objects
 from karbor import rpc
 from karbor import service
@@ -63,6 +65,44 @@ class TestRPCService(base.TestCase):
         row = self._row()
         self.assertEqual('test-topic', row.topic)
         self.assertFalse(row.disabled)
+
+    def test_registered_only_once_the_server_listens(self):
+        # os-services shows a new row as up; over RabbitMQ a request sent
+        # to the topic before its first server bound the queues is lost.
+        events = []
+        get_server = rpc.get_server
+
+        def recording_get_server(target, endpoints):
+            server = get_server(target, endpoints)
+            start = server.start
+
+            def recording_start():
+                self.assertRaises(exception.NotFound, self._row)
+                start()
+                events.append('listening')
+            server.start = recording_start
+            return server
+
+        self.useFixture(fixtures.MockPatchObject(
+            rpc, 'get_server', side_effect=recording_get_server))
+        register = self.service._register
+
+        def recording_register():
+            register()
+            events.append('registered')
+        self.useFixture(fixtures.MockPatchObject(
+            self.service, '_register', side_effect=recording_register))
+        self.service.start()
+        self.addCleanup(self.service.stop)
+        self.assertEqual(['listening', 'registered'], events)
+        self.assertEqual('test-topic', self._row().topic)
+
+    def test_failed_registration_stops_the_server(self):
+        self.useFixture(fixtures.MockPatchObject(
+            self.service, '_register',
+            side_effect=exception.KarborException('database is gone')))
+        self.assertRaises(exception.KarborException, self.service.start)
+        self.assertIsNone(self.service._server)
 
     def test_restart_reuses_the_row_and_reports(self):
         self.service.start()
