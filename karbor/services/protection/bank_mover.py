@@ -32,6 +32,7 @@ the size of the objects. The source section is only ever read.
 
 import dataclasses
 import threading
+import time
 
 from oslo_log import log as logging
 
@@ -49,6 +50,40 @@ DEFAULT_MAX_WORKERS = 4
 # on four). Large objects spend their time hashing and in I/O, which
 # release the GIL, so they use every worker.
 SMALL_OBJECT_SIZE = 256 * 1024
+
+
+class RateLimit:
+    """Caps the average rate of the transfers that draw on it.
+
+    One instance is shared by every transfer it limits: the workers of a
+    copy, and all the copies to one destination. Each :meth:`consume`
+    reserves the next stretch of time its bytes take at the rate and waits
+    until that stretch begins, so over any period the bytes let through
+    exceed ``rate * period`` by at most one chunk per caller. Time left
+    unused is not saved up: after a pause, transfers resume at the rate,
+    not faster.
+
+    :param bytes_per_second: the rate; must be positive.
+    """
+
+    def __init__(self, bytes_per_second, clock=time.monotonic,
+                 sleep=time.sleep):
+        if bytes_per_second <= 0:
+            raise ValueError('the rate must be positive')
+        self.bytes_per_second = float(bytes_per_second)
+        self._lock = threading.Lock()
+        self._next = None
+        self._clock = clock
+        self._sleep = sleep
+
+    def consume(self, nbytes):
+        """Wait until ``nbytes`` more may go, and count them as gone."""
+        with self._lock:
+            now = self._clock()
+            start = now if self._next is None else max(now, self._next)
+            self._next = start + nbytes / self.bytes_per_second
+        if start > now:
+            self._sleep(start - now)
 
 
 @dataclasses.dataclass
@@ -100,8 +135,9 @@ def _checksum(section, key, algorithm, context=None):
 
 class _Mover:
     def __init__(self, source, destination, chunk_size, counters, context,
-                 what, where):
+                 what, where, rate_limit=None):
         self._source = source
+        self._rate_limit = rate_limit
         self._destination = destination
         # The destination's own checksum when it keeps one: then its
         # digest of what it stored costs no read.
@@ -156,6 +192,8 @@ class _Mover:
                                    % (key, exc))
             if not chunk:
                 return
+            if self._rate_limit is not None:
+                self._rate_limit.consume(len(chunk))
             digest.update(chunk)
             self._counters.add(bytes_done=len(chunk),
                                bytes_copied=len(chunk))
@@ -225,7 +263,7 @@ class _Mover:
 def copy_section(source, destination, progress=None,
                  max_workers=DEFAULT_MAX_WORKERS,
                  chunk_size=DEFAULT_CHUNK_SIZE, context=None,
-                 what=None, where=None):
+                 what=None, where=None, rate_limit=None):
     """Copy every object of ``source`` to the same key in ``destination``.
 
     :param source: the :class:`BankSection` to read; never written.
@@ -243,6 +281,8 @@ def copy_section(source, destination, progress=None,
         checkpoint id); defaults to the source section.
     :param where: names the destination in errors; defaults to the
         destination section.
+    :param rate_limit: an optional :class:`RateLimit` every byte written
+        draws on (a destination's ``bandwidth_limit``).
     :returns: the final :class:`MoveStats`.
     :raises karbor.exception.ChecksumMismatch: when the destination does
         not hold what was read (the bad object is deleted).
@@ -255,7 +295,8 @@ def copy_section(source, destination, progress=None,
     source = source.get_sub_section('/', is_writable=False)
     counters = _Counters()
     mover = _Mover(source, destination, chunk_size, counters, context,
-                   what or source.section, where or destination.section)
+                   what or source.section, where or destination.section,
+                   rate_limit=rate_limit)
     # One listing of each side, with sizes: no request per object, and
     # no pages (a page after a marker costs some banks a new scan of the
     # whole section, which made listing quadratic).

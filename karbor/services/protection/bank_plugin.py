@@ -397,10 +397,14 @@ class Bank:
     """A bank plugin behind validated, absolute keys.
 
     :param plugin: a :class:`BankPlugin` instance.
+    :param copy_rate_limit: what copies into this bank draw on for every
+        byte they write (a ``bank_mover.RateLimit``), or None: set on the
+        bank of a copy destination that has a ``bandwidth_limit``.
     """
 
-    def __init__(self, plugin):
+    def __init__(self, plugin, copy_rate_limit=None):
         self._plugin = plugin
+        self.copy_rate_limit = copy_rate_limit
 
     @property
     def plugin(self):

@@ -46,6 +46,7 @@ from oslo_log import log as logging
 
 from karbor import conf
 from karbor import exception
+from karbor.services.protection import bank_mover
 from karbor.services.protection import bank_plugin
 from karbor.services.protection import checkpoint
 from karbor import utils
@@ -91,6 +92,12 @@ copy_destination_opts = [
                help='The availability zone the destination is in.'),
     cfg.StrOpt('description', default='',
                help='What the destination is, for users choosing one.'),
+    cfg.FloatOpt('bandwidth_limit', default=0, min=0,
+                 help='The most data, in MiB per second, that copies to '
+                      'this destination write, all the copies a '
+                      'protection service runs at once together; 0 for no '
+                      'limit. Leaves room for other traffic on a link to '
+                      'another site.'),
 ]
 
 # Destination names appear in API requests and in copies' index.json.
@@ -196,6 +203,10 @@ def _load_copy_destination(config, provider_name, name, is_default):
         raise _destination_error(provider_name, name,
                                  '[%s] names no bank' % group)
     try:
+        bandwidth_limit = options.bandwidth_limit
+    except (cfg.Error, ValueError) as exc:
+        raise _destination_error(provider_name, name, exc)
+    try:
         cls = utils.load_plugin_class(PLUGIN_NAMESPACE, options.bank)
     except exception.ProviderNotLoaded as exc:
         raise _destination_error(provider_name, name, exc)
@@ -215,8 +226,12 @@ def _load_copy_destination(config, provider_name, name, is_default):
         raise _destination_error(provider_name, name,
                                  'bank plugin %s failed to start: %s'
                                  % (options.bank, exc))
+    rate_limit = None
+    if bandwidth_limit:
+        rate_limit = bank_mover.RateLimit(bandwidth_limit * 1024 * 1024)
     return CopyDestination(
-        name, options.bank, bank_plugin.Bank(plugin),
+        name, options.bank,
+        bank_plugin.Bank(plugin, copy_rate_limit=rate_limit),
         region=options.region, availability_zone=options.availability_zone,
         description=options.description, is_default=is_default)
 

@@ -224,11 +224,16 @@ class KarborDeployment(fixtures.Fixture):
     copy destination); each protection process adds a second file that sets
     its own ``host``. ``exit_codes`` collects each process's exit code
     when the fixture stops them (SIGTERM) at cleanup.
+
+    :param copy_bandwidth_limit: the az2 destination's ``bandwidth_limit``
+        (MiB/s), so that a copy lasts long enough to be seen under way.
     """
 
     def __init__(self, transport_url, database_url, protection_count=2,
-                 report_interval=2, start_timeout=60):
+                 report_interval=2, start_timeout=60,
+                 copy_bandwidth_limit=None):
         super().__init__()
+        self.copy_bandwidth_limit = copy_bandwidth_limit
         self.transport_url = transport_url
         self.database_url = database_url
         self.protection_count = protection_count
@@ -241,6 +246,8 @@ class KarborDeployment(fixtures.Fixture):
         # karbor-all's embedded providers, with their banks in the state
         # directory: the same files a laptop runs on.
         providers_dir = all_cmd.prepare_state_dir(self.state_dir)
+        if self.copy_bandwidth_limit:
+            self._limit_az2(providers_dir)
         os.makedirs(os.path.join(self.state_dir, 'lock'))
         self.api_port = service_fixtures.free_port()
         self.config_file = os.path.join(self.state_dir, 'karbor.conf')
@@ -266,6 +273,18 @@ class KarborDeployment(fixtures.Fixture):
             raise RuntimeError('karbor-api did not listen on port %d:\n%s'
                                % (self.api_port, self.api.read_log()))
         self.url = 'http://127.0.0.1:%d' % self.api_port
+
+    def _limit_az2(self, providers_dir):
+        for name in os.listdir(providers_dir):
+            path = os.path.join(providers_dir, name)
+            with open(path) as f:
+                text = f.read()
+            marker = '[copy_destination:az2]\n'
+            if marker not in text:
+                raise AssertionError('%s has no az2 destination' % path)
+            with open(path, 'w') as f:
+                f.write(text.replace(marker, '%sbandwidth_limit = %s\n' % (
+                    marker, self.copy_bandwidth_limit)))
 
     def start_protection(self, host, name=None):
         """Start a ``karbor-protection`` for ``host``.

@@ -116,7 +116,9 @@ class ObjectStoreDestinationTests:
                                                    self.server_port))
         options = self.destination_options(proxy=proxy)
         location = self.location(options)
-        karbor = self.start_with_destination(options)
+        # Slow enough that the copy is surely under way when cut.
+        karbor = self.start_with_destination(dict(options,
+                                                  bandwidth_limit=16))
         api = karbor.client()
         plan = self.create_plan(api, self.PROVIDER, BIG_DATA)
         source = self.protect(api, plan)

@@ -32,16 +32,15 @@ TEST_DATA = {base.PROJECT_TYPE: {'objects': 6, 'object_size': 256 * 1024}}
 
 class CopyTestBase(base.FunctionalTestCase):
 
-    def start_with_provider_file(self, provider_id, name, provider_text):
-        """karbor-all with one Test Data provider of the given bank.
+    def write_provider_file(self, state, provider_id, name, provider_text):
+        """Write one Test Data provider and a karbor.conf loading it.
 
         ``provider_text`` follows the ``[provider]`` section's first lines
         (its bank and further sections); ``{state}`` in it is karbor-all's
-        state directory.
+        state directory. Returns the karbor.conf path.
         """
-        state = self.useFixture(base.fixtures.TempDir()).path
         providers = os.path.join(state, 'providers')
-        os.makedirs(providers)
+        os.makedirs(providers, exist_ok=True)
         with open(os.path.join(providers, 'provider.conf'), 'w') as f:
             f.write('[provider]\nname = %s\nid = %s\n'
                     'plugin = karbor-test-data-protection-plugin\n'
@@ -51,6 +50,13 @@ class CopyTestBase(base.FunctionalTestCase):
         config = os.path.join(state, 'karbor.conf')
         with open(config, 'w') as f:
             f.write('[DEFAULT]\nprovider_config_dir = %s\n' % providers)
+        return config
+
+    def start_with_provider_file(self, provider_id, name, provider_text):
+        """karbor-all with one Test Data provider of the given bank."""
+        state = self.useFixture(base.fixtures.TempDir()).path
+        config = self.write_provider_file(state, provider_id, name,
+                                          provider_text)
         return self.start_karbor(state_dir=state, config_file=config)
 
     def cut_while_copying(self, api, copy, proxy, timeout=60):
@@ -278,9 +284,35 @@ class TestCopyRequests(CopyTestBase):
             self.assertEqual(code, error.status, (body, error.body))
         self.assertEqual(before, state())
 
+
+class TestCopyInFlight(CopyTestBase):
+    """Copies seen and interrupted while they move data."""
+
+    # The destination takes 16 MiB/s: copies last seconds however fast
+    # the machine, so they are surely seen (and killed) half way.
+    THROTTLED = """\
+bank = karbor-fs-bank-plugin
+copy_destinations = az2
+
+[file_system_bank_plugin]
+file_system_bank_path = {state}/bank
+
+[copy_destination:az2]
+bank = karbor-fs-bank-plugin
+availability_zone = az2
+file_system_bank_path = {state}/bank-az2
+bandwidth_limit = 16
+"""
+
     def test_progress_is_visible_while_copying(self):
-        big = {base.PROJECT_TYPE: {'objects': 24,
-                                   'object_size': 8 * 1024 * 1024}}
+        state_dir = self.useFixture(base.fixtures.TempDir()).path
+        config = self.write_provider_file(state_dir, PROVIDER, 'throttled',
+                                          self.THROTTLED)
+        self.api = self.start_karbor(state_dir=state_dir,
+                                     config_file=config).client()
+        # About 4 s at the destination's 16 MiB/s.
+        big = {base.PROJECT_TYPE: {'objects': 16,
+                                   'object_size': 4 * 1024 * 1024}}
         plan = self.create_plan(self.api, PROVIDER, big)
         self.protect(self.api, plan)
         copy = self.copy(self.api, plan)
@@ -301,14 +333,13 @@ class TestCopyRequests(CopyTestBase):
         done = [d for d, _ in seen]
         self.assertEqual(sorted(done), done)
 
-
-class TestCopyCrash(CopyTestBase):
-
     def test_killed_service_resumes_the_copy(self):
         state_dir = self.useFixture(base.fixtures.TempDir()).path
-        karbor = self.start_karbor(state_dir=state_dir)
+        config = self.write_provider_file(state_dir, PROVIDER, 'throttled',
+                                          self.THROTTLED)
+        karbor = self.start_karbor(state_dir=state_dir, config_file=config)
         api = karbor.client()
-        big = {base.PROJECT_TYPE: {'objects': 48,
+        big = {base.PROJECT_TYPE: {'objects': 16,
                                    'object_size': 8 * 1024 * 1024}}
         plan = self.create_plan(api, PROVIDER, big)
         self.protect(api, plan, timeout=300)
@@ -316,14 +347,22 @@ class TestCopyCrash(CopyTestBase):
         pair = copy['checkpoint_id'][0]
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            extra = json.loads(api.get('/operation_logs/%s' % copy['id'])
-                               ['operation_log']['extra_info'] or '{}')
+            log = api.get('/operation_logs/%s' % copy['id'])['operation_log']
+            self.assertNotIn(log['status'], ('success', 'error'),
+                             'the copy ended before it could be killed')
+            extra = json.loads(log['extra_info'] or '{}')
             if 0 < extra.get('bytes_done', 0) < extra.get('bytes_total', 0):
                 break
             time.sleep(0.02)
         karbor.stop(sig=signal.SIGKILL)
+        # Killed half way: the destination holds part of the data.
+        copied = [name for _dir, _subdirs, names
+                  in os.walk(os.path.join(state_dir, 'bank-az2'))
+                  for name in names
+                  if name.startswith('data_') and '#tmp-' not in name]
+        self.assertLess(len(copied), 16)
 
-        again = self.start_karbor(state_dir=state_dir)
+        again = self.start_karbor(state_dir=state_dir, config_file=config)
         api = again.client(project_id=api.project_id)
         shown = api.wait_for('/providers/%s/checkpoints/%s'
                              % (PROVIDER, pair['checkpoint_copy_id']),

@@ -45,8 +45,11 @@ class TestDistributedDeployment(base.FunctionalTestCase):
         super().setUp()
         rabbit = self.useFixture(deployment.RabbitMQFixture())
         database = self.useFixture(deployment.PostgresDatabaseFixture())
+        # Copies to az2 at 32 MiB/s: the big one lasts about 8 s, so it is
+        # surely killed half way however fast the machine.
         self.deployment = self.useFixture(deployment.KarborDeployment(
-            rabbit.url, database.url, protection_count=2))
+            rabbit.url, database.url, protection_count=2,
+            copy_bandwidth_limit=32))
         # Every process's log goes with a failure.
         self.addOnException(self._attach_logs)
 

@@ -78,7 +78,8 @@ class BankDataCopyOperation(protection_plugin.Operation):
             max_workers=self._max_workers, chunk_size=self._chunk_size,
             context=context,
             what='%s (%s %s)' % (checkpoint.id, resource.type, resource.id),
-            where=_destination_label(checkpoint_copy))
+            where=_destination_label(checkpoint_copy),
+            rate_limit=destination.bank.copy_rate_limit)
         LOG.info('Copied %(type)s %(id)s of checkpoint %(src)s to %(dst)s: '
                  '%(copied)d of %(total)d objects written, %(bytes)d bytes',
                  {'type': resource.type, 'id': resource.id,

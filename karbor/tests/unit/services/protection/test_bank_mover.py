@@ -14,6 +14,7 @@
 
 import hashlib
 import os
+import time
 import tracemalloc
 from unittest import mock
 
@@ -140,7 +141,8 @@ class FullDiskPlugin(file_system_bank_plugin.FileSystemBankPlugin):
                                                reason='No space left')
 
 
-class BankMoverTest(base.TestCase):
+class BanksTestCase(base.TestCase):
+    """Two real file-system banks, a source and a destination."""
 
     def setUp(self):
         super().setUp()
@@ -172,6 +174,9 @@ class BankMoverTest(base.TestCase):
                     result[path] = (os.stat(path).st_mtime_ns,
                                     hashlib.md5(f.read()).hexdigest())
         return result
+
+
+class BankMoverTest(BanksTestCase):
 
     def test_many_small_objects_each_bank_listed_once(self):
         # A listing page after a marker makes the file-system bank scan
@@ -387,6 +392,73 @@ class BankMoverTest(base.TestCase):
                           'bytes_copied': 0},
                          bank_mover.MoveStats(objects_total=1,
                                               bytes_total=2).to_dict())
+
+
+class RateLimitTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.now = 100.0
+        self.sleeps = []
+
+        def sleep(seconds):
+            self.sleeps.append(seconds)
+            self.now += seconds
+        self.limit = bank_mover.RateLimit(1000, clock=lambda: self.now,
+                                          sleep=sleep)
+
+    def test_transfers_are_spread_at_the_rate(self):
+        for _ in range(4):
+            self.limit.consume(500)
+        # The first goes at once, each next one when the previous one's
+        # half second is over.
+        self.assertEqual([0.5, 0.5, 0.5], self.sleeps)
+        self.assertEqual(101.5, self.now)
+
+    def test_idle_time_is_not_saved_up(self):
+        self.limit.consume(1000)
+        self.now += 10
+        self.limit.consume(1000)
+        self.limit.consume(1000)
+        self.assertEqual([1.0], self.sleeps)
+
+    def test_rate_must_be_positive(self):
+        self.assertRaises(ValueError, bank_mover.RateLimit, 0)
+
+
+class _CountingLimit:
+    def __init__(self):
+        self.consumed = []
+
+    def consume(self, nbytes):
+        self.consumed.append(nbytes)
+
+
+class BankMoverRateLimitTest(BanksTestCase):
+
+    def test_every_written_byte_draws_on_the_limit(self):
+        objects = self._fill(5, size=3 * MIB // 2)
+        limit = _CountingLimit()
+        stats = bank_mover.copy_section(self.source, self.destination,
+                                        chunk_size=MIB, rate_limit=limit)
+        self.assertEqual(sum(len(d) for d in objects.values()),
+                         sum(limit.consumed))
+        self.assertLessEqual(max(limit.consumed), MIB)
+        # A second run writes nothing, so draws nothing.
+        limit.consumed.clear()
+        stats = bank_mover.copy_section(self.source, self.destination,
+                                        rate_limit=limit)
+        self.assertEqual(5, stats.objects_skipped)
+        self.assertEqual([], limit.consumed)
+
+    def test_a_real_limit_slows_the_copy(self):
+        self._fill(4, size=100 * 1024)
+        started = time.monotonic()
+        bank_mover.copy_section(self.source, self.destination,
+                                chunk_size=64 * 1024,
+                                rate_limit=bank_mover.RateLimit(2 * MIB))
+        # About 400 KiB at 2 MiB/s, less one chunk: at least 0.15 s.
+        self.assertGreater(time.monotonic() - started, 0.15)
 
 
 class BankMoverMemoryTest(base.TestCase):

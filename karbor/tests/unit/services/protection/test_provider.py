@@ -453,6 +453,26 @@ class CopyDestinationTest(ProviderTestBase):
         message = self._assert_not_loaded('az2')
         self.assertIn('[copy_destination:az2]', message)
 
+    def test_bandwidth_limit(self):
+        prov = self._provider('az2', None, destination_section(
+            'az2', path=self._bank_dir('az2'), bandwidth_limit='2.5'))
+        limit = prov.get_copy_destination().bank.copy_rate_limit
+        self.assertEqual(2.5 * 1024 * 1024, limit.bytes_per_second)
+        for unlimited in ('', 'bandwidth_limit = 0\n'):
+            prov = self._provider('az2', None, destination_section(
+                'az2', path=self._bank_dir('az2')) + unlimited)
+            self.assertIsNone(
+                prov.get_copy_destination().bank.copy_rate_limit)
+
+    def test_bad_bandwidth_limit(self):
+        for value in ('-1', 'fast'):
+            message = self._assert_not_loaded('az2', None,
+                                              destination_section(
+                                                  'az2',
+                                                  path=self._bank_dir('az2'),
+                                                  bandwidth_limit=value))
+            self.assertIn('bandwidth_limit', message)
+
     def test_section_without_bank(self):
         message = self._assert_not_loaded('az2', None, destination_section(
             'az2', bank=None, path=self._bank_dir('az2')))
