@@ -60,7 +60,8 @@ def _auth_pipeline(app, conf):
     if conf.auth_strategy == 'noauth':
         return auth.NoAuth(app)
     app = auth.KeystoneContext(app)
-    return auth_token.AuthProtocol(app, {'oslo_config_config': conf})
+    app = auth_token.AuthProtocol(app, {'oslo_config_config': conf})
+    return auth.TokenSizeLimit(app)
 
 
 def setup_app(conf=CONF):

@@ -33,6 +33,38 @@ def _request_id(req):
     return req.environ.get('openstack.request_id')
 
 
+# Keystone's tokens (fernet, JWS) are a few hundred bytes.
+MAX_TOKEN_LENGTH = 4096
+_TOKEN_HEADERS = ('X-Auth-Token', 'X-Service-Token')
+
+
+class TokenSizeLimit:
+    """Drop token headers too long to hold a valid token.
+
+    Goes in front of keystonemiddleware. Keystone's web server refuses a
+    header over about 8 KiB, which keystonemiddleware reports to the
+    caller as Keystone being unavailable (503); without the header the
+    request gets keystonemiddleware's usual 401 instead, and Keystone is
+    not asked.
+    """
+
+    def __init__(self, application, max_length=MAX_TOKEN_LENGTH):
+        self.application = application
+        self.max_length = max_length
+
+    @webob.dec.wsgify(RequestClass=wsgi.Request)
+    def __call__(self, req):
+        for name in _TOKEN_HEADERS:
+            length = len(req.headers.get(name, ''))
+            if length > self.max_length:
+                LOG.info('Ignoring a %(name)s header of %(length)d bytes, '
+                         'more than any token (%(max)d at most)',
+                         {'name': name, 'length': length,
+                          'max': self.max_length})
+                del req.headers[name]
+        return req.get_response(self.application)
+
+
 class KeystoneContext:
     """Make a RequestContext from the headers keystonemiddleware sets.
 

@@ -73,6 +73,18 @@ class AppTest(fakes.ApiTestCase):
         inner = protocol.call_args[0][0]
         self.assertIsInstance(inner, auth.KeystoneContext)
 
+    def test_oversized_token_is_401_without_asking_keystone(self):
+        self.flags(auth_strategy='keystone')
+        self.flags(www_authenticate_uri='http://keystone.invalid/v3',
+                   group='keystone_authtoken')
+        req = webob.Request.blank('/v1/%s/plans' % fakes.PROJECT_ID)
+        req.headers['X-Auth-Token'] = 'x' * 9000
+        with mock.patch.object(auth_token.AuthProtocol, 'fetch_token',
+                               autospec=True) as fetch:
+            response = req.get_response(app.setup_app())
+        self.assertEqual(401, response.status_int)
+        fetch.assert_not_called()
+
     def test_keystone_rejects_request_without_token(self):
         self.flags(auth_strategy='keystone')
         self.flags(www_authenticate_uri='http://keystone.invalid/v3',

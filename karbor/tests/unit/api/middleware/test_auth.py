@@ -89,6 +89,39 @@ class NoAuthTest(base.TestCase):
         self.assertEqual('alice', self.inner.context.project_id)
 
 
+class TokenSizeLimitTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.seen = []
+
+        @webob.dec.wsgify
+        def inner(req):
+            self.seen.append({name: req.headers.get(name)
+                              for name in ('X-Auth-Token', 'X-Service-Token')})
+            return webob.Response('ok')
+        self.app = auth.TokenSizeLimit(inner, max_length=10)
+
+    def test_tokens_of_any_valid_length_pass(self):
+        req = webob.Request.blank('/v1/p/plans')
+        req.headers['X-Auth-Token'] = 'a' * 10
+        req.headers['X-Service-Token'] = 'b'
+        self.assertEqual(200, req.get_response(self.app).status_int)
+        self.assertEqual([{'X-Auth-Token': 'a' * 10,
+                           'X-Service-Token': 'b'}], self.seen)
+
+    def test_longer_tokens_are_dropped(self):
+        req = webob.Request.blank('/v1/p/plans')
+        req.headers['X-Auth-Token'] = 'a' * 11
+        req.headers['X-Service-Token'] = 'b' * 11
+        self.assertEqual(200, req.get_response(self.app).status_int)
+        self.assertEqual([{'X-Auth-Token': None, 'X-Service-Token': None}],
+                         self.seen)
+
+    def test_default_limit_is_far_above_real_tokens(self):
+        self.assertGreaterEqual(auth.MAX_TOKEN_LENGTH, 4096)
+
+
 class KeystoneContextTest(base.TestCase):
 
     def setUp(self):
