@@ -192,6 +192,22 @@ class FunctionalTestCase(base.TestCase):
     def start_karbor(self, **kwargs):
         return self.useFixture(KarborAllFixture(**kwargs))
 
+    def run_client(self, cmd, env, karbor, parse=True):
+        """Run a client command; its JSON output (or text if not ``parse``).
+
+        A failure fails the test with the command's error output and the
+        log of ``karbor`` (a :class:`KarborAllFixture`).
+        """
+        if parse:
+            cmd = list(cmd) + ['-f', 'json']
+        result = subprocess.run(cmd, env=env, capture_output=True,
+                                text=True, timeout=120)
+        if result.returncode != 0:
+            self.fail('%s failed (%d): %s\nserver log:\n%s'
+                      % (' '.join(cmd), result.returncode,
+                         result.stderr[-3000:], karbor.read_log()))
+        return json.loads(result.stdout) if parse else result.stdout
+
     def create_plan(self, api, provider_id=NOOP_PROVIDER_ID, parameters=None,
                     name='plan'):
         """A plan protecting the caller's project."""

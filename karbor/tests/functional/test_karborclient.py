@@ -17,9 +17,7 @@ Karbor itself): ``tools/karborclient-venv.sh DIR`` builds it, and tox's
 functional environment passes its path in KARBOR_CLIENT_VENV.
 """
 
-import json
 import os
-import subprocess
 import time
 
 from karbor.tests.fixtures import services as service_fixtures
@@ -54,16 +52,9 @@ class TestKarborClient(base.FunctionalTestCase):
                'OS_AUTH_TYPE': 'admin_token',
                'OS_ENDPOINT': self.endpoint,
                'OS_TOKEN': 'cli-user:%s' % self.project}
-        cmd = [self.openstack, 'data', 'protection'] + list(args)
-        if parse:
-            cmd += ['-f', 'json']
-        result = subprocess.run(cmd, env=env, capture_output=True,
-                                text=True, timeout=120)
-        if result.returncode != 0:
-            self.fail('%s failed (%d): %s\nserver log:\n%s'
-                      % (' '.join(args), result.returncode, result.stderr,
-                         self.karbor.read_log()))
-        return json.loads(result.stdout) if parse else result.stdout
+        return self.run_client(
+            [self.openstack, 'data', 'protection'] + list(args), env,
+            self.karbor, parse=parse)
 
     def wait_status(self, args, done, timeout=60):
         deadline = time.monotonic() + timeout

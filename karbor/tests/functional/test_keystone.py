@@ -23,7 +23,6 @@ python-karborclient 2.1.0 finds the API in the Keystone catalog.
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 import urllib.error
 import urllib.request
@@ -254,16 +253,9 @@ class TestKeystoneAuth(keystone_fixture.KeystoneServerMixin,
                'OS_INTERFACE': 'public'}
 
         def run(*cmd, parse=True):
-            args = [os.path.join(venv, 'bin', cmd[0])] + list(cmd[1:])
-            if parse:
-                args += ['-f', 'json']
-            result = subprocess.run(args, env=env, capture_output=True,
-                                    text=True, timeout=120)
-            if result.returncode != 0:
-                self.fail('%s failed (%d): %s\nserver log:\n%s'
-                          % (' '.join(cmd), result.returncode,
-                             result.stderr[-3000:], self.karbor.read_log()))
-            return json.loads(result.stdout) if parse else result.stdout
+            return self.run_client(
+                [os.path.join(venv, 'bin', cmd[0])] + list(cmd[1:]), env,
+                self.karbor, parse=parse)
 
         osc = ('openstack', 'data', 'protection')
         providers = run(*osc, 'provider', 'list')
