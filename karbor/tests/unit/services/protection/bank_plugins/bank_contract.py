@@ -23,12 +23,46 @@ stays in its own module.
 
 import hashlib
 import os
+import uuid
+
+from oslo_config import cfg
 
 from karbor import exception
 from karbor.services.protection import bank_mover
 from karbor.services.protection import bank_plugin
 from karbor.services.protection.bank_plugins import file_system_bank_plugin
 from karbor.tests.fixtures import byte_streams
+
+
+def option_lines(options, keep=lambda name: True):
+    """``name = value`` lines of the options whose name ``keep`` accepts."""
+    return ''.join('%s = %s\n' % (name, value)
+                   for name, value in options.items() if keep(name))
+
+
+def upstream_sections(options, client_prefix, client_group, bank_group):
+    """An upstream provider file's two sections, from one dict of options.
+
+    The options whose name starts with ``client_prefix`` go to
+    ``[client_group]``, the others to ``[bank_group]``.
+    """
+    return '[%s]\n%s[%s]\n%s' % (
+        client_group,
+        option_lines(options, lambda name: name.startswith(client_prefix)),
+        bank_group,
+        option_lines(options,
+                     lambda name: not name.startswith(client_prefix)))
+
+
+def load_config(directory, text):
+    """The ``ConfigOpts`` of a new provider file holding ``text``."""
+    path = os.path.join(directory, 'provider-%s.conf' % uuid.uuid4().hex)
+    with open(path, 'w') as f:
+        f.write(text)
+    config = cfg.ConfigOpts()
+    config(args=[], default_config_files=[path], default_config_dirs=[],
+           use_env=False)
+    return config
 
 
 class ObjectContract:

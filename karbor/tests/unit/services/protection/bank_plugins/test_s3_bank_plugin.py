@@ -23,7 +23,6 @@ import os
 import tracemalloc
 from unittest import mock
 
-from oslo_config import cfg
 
 from karbor import exception
 from karbor.services.protection import bank_plugin
@@ -43,25 +42,14 @@ md5_of = byte_streams.md5_of
 class S3TestCase(s3_fixture.S3ServerMixin, base.TestCase):
 
     def write_config(self, text):
-        path = os.path.join(self.state_path,
-                            'provider-%s.conf' % s3_fixture.unique_bucket())
-        with open(path, 'w') as f:
-            f.write(text)
-        config = cfg.ConfigOpts()
-        config(args=[], default_config_files=[path], default_config_dirs=[],
-               use_env=False)
-        return config
+        return bank_contract.load_config(self.state_path, text)
 
     def make_plugin(self, bucket=None, **extra):
         """A plugin configured like upstream: [s3_client]+[s3_bank_plugin]."""
-        options = dict(self.s3.options(bucket), **extra)
-        client = ''.join('%s = %s\n' % (k, v) for k, v in options.items()
-                         if k.startswith('s3_'))
-        bank = ''.join('%s = %s\n' % (k, v) for k, v in options.items()
-                       if not k.startswith('s3_'))
-        config = self.write_config('[s3_client]\n%s[s3_bank_plugin]\n%s'
-                                   % (client, bank))
-        return s3_bank_plugin.S3BankPlugin(config)
+        return s3_bank_plugin.S3BankPlugin(self.write_config(
+            bank_contract.upstream_sections(
+                dict(self.s3.options(bucket), **extra), 's3_', 's3_client',
+                's3_bank_plugin')))
 
 
 class TestS3BankPluginObjects(bank_contract.ObjectContract, S3TestCase):

@@ -24,7 +24,6 @@ import os
 import tracemalloc
 from unittest import mock
 
-from oslo_config import cfg
 
 from karbor import exception
 from karbor.services.protection import bank_plugin
@@ -42,30 +41,21 @@ md5_of = byte_streams.md5_of
 
 
 def client_lines(options):
-    return ''.join('%s = %s\n' % (k, v) for k, v in options.items()
-                   if k.startswith('swift_'))
+    return bank_contract.option_lines(
+        options, lambda name: name.startswith('swift_'))
 
 
 class SwiftTestCase(swift_fixture.SwiftServerMixin, base.TestCase):
 
     def write_config(self, text):
-        path = os.path.join(self.state_path, 'provider-%s.conf'
-                            % swift_fixture.unique_container())
-        with open(path, 'w') as f:
-            f.write(text)
-        config = cfg.ConfigOpts()
-        config(args=[], default_config_files=[path], default_config_dirs=[],
-               use_env=False)
-        return config
+        return bank_contract.load_config(self.state_path, text)
 
     def make_plugin(self, container=None, **extra):
         """A plugin configured like upstream: [swift_client]+[..._plugin]."""
-        options = dict(self.swift.options(container), **extra)
-        bank = ''.join('%s = %s\n' % (k, v) for k, v in options.items()
-                       if not k.startswith('swift_'))
-        config = self.write_config('[swift_client]\n%s[swift_bank_plugin]\n%s'
-                                   % (client_lines(options), bank))
-        return swift_bank_plugin.SwiftBankPlugin(config)
+        return swift_bank_plugin.SwiftBankPlugin(self.write_config(
+            bank_contract.upstream_sections(
+                dict(self.swift.options(container), **extra), 'swift_',
+                'swift_client', 'swift_bank_plugin')))
 
 
 class TestSwiftBankPluginObjects(bank_contract.ObjectContract, SwiftTestCase):
@@ -413,16 +403,13 @@ class TestSwiftBankKeystoneAuth(base.TestCase):
     """Keystone v3 auth: the session handed to swiftclient (no Keystone)."""
 
     def make(self, text, session):
-        path = os.path.join(self.state_path, 'ks.conf')
-        with open(path, 'w') as f:
-            f.write('[swift_client]\n'
-                    'swift_auth_url = https://keystone.example:5000/v3\n'
-                    'swift_user = karbor\nswift_key = pw\n'
-                    'swift_tenant_name = service\n'
-                    'swift_user_domain_name = Users\n%s' % text)
-        config = cfg.ConfigOpts()
-        config(args=[], default_config_files=[path], default_config_dirs=[],
-               use_env=False)
+        config = bank_contract.load_config(
+            self.state_path,
+            '[swift_client]\n'
+            'swift_auth_url = https://keystone.example:5000/v3\n'
+            'swift_user = karbor\nswift_key = pw\n'
+            'swift_tenant_name = service\n'
+            'swift_user_domain_name = Users\n%s' % text)
         session.return_value.get_endpoint.return_value = (
             'https://swift.example/v1/AUTH_p')
         with mock.patch.object(swift_bank_plugin, 'swift_client',
