@@ -23,6 +23,7 @@ stays in its own module.
 
 import hashlib
 import os
+import tracemalloc
 import uuid
 
 from oslo_config import cfg
@@ -67,6 +68,41 @@ def load_config(directory, text):
 
 class ObjectContract:
     """Values, missing keys, deletes and the section wrappers."""
+
+    def assert_large_stream_bounded(self, key, write_bound):
+        """Stream 40 MiB in and out of ``key`` with bounded memory.
+
+        The write's peak of traced memory must stay under ``write_bound``
+        (what the plugin buffers before sending); reading holds one chunk
+        plus transport buffers. Both sides' MD5 and size must match.
+        """
+        size = 40 * byte_streams.MIB
+        pattern = byte_streams.pattern
+        expected = byte_streams.md5_of(pattern(size, seed=3))
+        tracemalloc.start()
+        try:
+            stored = self.plugin.put_object_stream(
+                key, pattern(size, seed=3), size=size)
+            _, write_peak = tracemalloc.get_traced_memory()
+            tracemalloc.reset_peak()
+            digest = hashlib.md5(usedforsecurity=False)
+            read = 0
+            largest = 0
+            with self.plugin.open_object_reader(key) as reader:
+                for chunk in reader:
+                    digest.update(chunk)
+                    read += len(chunk)
+                    largest = max(largest, len(chunk))
+            _, read_peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        self.assertEqual({'size': size, 'md5': expected}, stored)
+        self.assertEqual((size, expected), (read, digest.hexdigest()))
+        self.assertLessEqual(largest, bank_plugin.CHUNK_SIZE)
+        self.assertEqual(stored, self.plugin.head_object(key))
+        self.assertLess(write_peak, write_bound)
+        self.assertLess(read_peak,
+                        bank_plugin.CHUNK_SIZE + 8 * byte_streams.MIB)
 
     def test_round_trips(self):
         # A str that looks like JSON stays a str: the object records how
