@@ -114,12 +114,18 @@ class ObjectReader(io.RawIOBase):
     plain binary file would), which is what streaming copies want.
 
     :param raw: a binary file-like object with ``read(size)``.
+    :param size: the object's size when the back-end told it, or None.
+        Reads then ask ``raw`` for no more than what is left plus one byte
+        (which shows an object that grew): a read allocates the buffer it
+        is asked for, and a megabyte buffer for a 16 KiB object costs
+        several times what reading it does.
     """
 
-    def __init__(self, raw, chunk_size=CHUNK_SIZE):
+    def __init__(self, raw, chunk_size=CHUNK_SIZE, size=None):
         super().__init__()
         self._raw = raw
         self._chunk_size = chunk_size
+        self._left = size
 
     def readable(self):
         return True
@@ -127,10 +133,17 @@ class ObjectReader(io.RawIOBase):
     def read(self, size=-1):
         if size is None or size < 0:
             return self._raw.read()
-        return self._raw.read(size)
+        left = self._left
+        if left is None:
+            return self._raw.read(size)
+        data = self._raw.read(min(size, left + 1))
+        left -= len(data)
+        # Past the announced end the object grew: read as asked from then.
+        self._left = left if left >= 0 else None
+        return data
 
     def readinto(self, buffer):
-        data = self._raw.read(len(buffer))
+        data = self.read(len(buffer))
         buffer[:len(data)] = data
         return len(data)
 
@@ -138,7 +151,7 @@ class ObjectReader(io.RawIOBase):
         return self
 
     def __next__(self):
-        chunk = self._raw.read(self._chunk_size)
+        chunk = self.read(self._chunk_size)
         if not chunk:
             raise StopIteration
         return chunk
@@ -482,6 +495,9 @@ class BankSection:
 
     def __init__(self, bank, section, is_writable=True):
         self._bank = bank
+        # Keys are normalised here, so the plugin is called directly: going
+        # through the Bank would check each key a second time.
+        self._plugin = bank.plugin
         self._prefix = _normalize_key(section,
                                       allow_trailing_slash=True).rstrip('/')
         self._prefix += '/'
@@ -513,11 +529,11 @@ class BankSection:
 
     def update_object(self, key, value, context=None):
         self._check_writable()
-        return self._bank.update_object(self._full_key(key), value,
-                                        context=context)
+        return self._plugin.update_object(self._full_key(key), value,
+                                          context=context)
 
     def get_object(self, key, context=None):
-        return self._bank.get_object(self._full_key(key), context=context)
+        return self._plugin.get_object(self._full_key(key), context=context)
 
     def list_objects(self, prefix=None, limit=None, marker=None,
                      sort_dir=None, context=None):
@@ -541,31 +557,31 @@ class BankSection:
 
     def delete_object(self, key, context=None):
         self._check_writable()
-        return self._bank.delete_object(self._full_key(key), context=context)
+        return self._plugin.delete_object(self._full_key(key), context=context)
 
     def get_owner_id(self, context=None):
         return self._bank.get_owner_id(context=context)
 
     def open_object_reader(self, key, context=None):
-        return self._bank.open_object_reader(self._full_key(key),
-                                             context=context)
+        return self._plugin.open_object_reader(self._full_key(key),
+                                               context=context)
 
     def put_object_stream(self, key, reader, size=None, context=None):
         self._check_writable()
-        return self._bank.put_object_stream(self._full_key(key), reader,
-                                            size=size, context=context)
+        return self._plugin.put_object_stream(self._full_key(key), reader,
+                                              size=size, context=context)
 
     @property
     def stored_checksum(self):
         return self._bank.stored_checksum
 
     def head_object(self, key, context=None, algorithm=checksums.MD5):
-        return self._bank.head_object(self._full_key(key), context=context,
-                                      algorithm=algorithm)
+        return self._plugin.head_object(self._full_key(key), context=context,
+                                        algorithm=algorithm)
 
     def get_object_size(self, key, context=None):
-        return self._bank.get_object_size(self._full_key(key),
-                                          context=context)
+        return self._plugin.get_object_size(self._full_key(key),
+                                            context=context)
 
     def get_sub_section(self, section, is_writable=True):
         """Return a nested section; it is read only if this one is."""

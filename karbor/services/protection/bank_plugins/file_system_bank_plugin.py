@@ -175,13 +175,13 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
         tmp = None
         try:
             tmp, fd = self._create_temp(path)
-            with os.fdopen(fd, 'wb') as f:
+            try:
                 for chunk in chunks:
-                    f.write(chunk)
-                    size += len(chunk)
+                    size += _write_all(fd, chunk)
                 if self._fsync:
-                    f.flush()
-                    os.fsync(f.fileno())
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
             bank_plugin.check_stream_size(key, expected_size, size)
             os.replace(tmp, path)
         except BaseException as exc:
@@ -200,6 +200,11 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
                            expected_size=size)
 
     def _open(self, key):
+        """Return the object's file, unbuffered, and its size.
+
+        Unbuffered: the callers read whole chunks, which a buffer would
+        only copy once more.
+        """
         path = self._path(key)
         try:
             fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
@@ -211,16 +216,17 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
                 raise exception.BankObjectNotFound(key=key)
             raise exception.BankGetObjectFailed(key=key, reason=exc)
         try:
-            return open(fd, 'rb')
-        except IsADirectoryError:
-            os.close(fd)
-            raise exception.BankObjectNotFound(key=key)
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise exception.BankObjectNotFound(key=key)
+            return open(fd, 'rb', buffering=0), info.st_size
         except BaseException:
             os.close(fd)
             raise
 
     def get_object(self, key, context=None):
-        with self._open(key) as f:
+        f, _size = self._open(key)
+        with f:
             try:
                 data = f.read()
             except OSError as exc:
@@ -235,7 +241,8 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
             return text
 
     def open_object_reader(self, key, context=None):
-        return bank_plugin.ObjectReader(self._open(key))
+        f, size = self._open(key)
+        return bank_plugin.ObjectReader(f, size=size)
 
     def get_object_size(self, key, context=None):
         path = self._path(key)
@@ -368,6 +375,17 @@ def _sorted_entries(directory, name_prefix, key_base, descending):
                 entries.append((key_base + name, entry, False))
     entries.sort(key=lambda e: e[0], reverse=descending)
     return entries
+
+
+def _write_all(fd, data):
+    # os.write may write less than it is given (a signal, a full disk
+    # reached mid-way); the rest is written or the error raised.
+    written = os.write(fd, data)
+    if written < len(data):
+        with memoryview(data) as view:
+            while written < len(data):
+                written += os.write(fd, view[written:])
+    return written
 
 
 def _remove_quietly(path):

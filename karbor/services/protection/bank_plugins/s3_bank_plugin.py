@@ -361,7 +361,8 @@ class S3BankPlugin(bank_plugin.BankPlugin):
     def open_object_reader(self, key, context=None):
         response = self._get(key)
         return bank_plugin.ObjectReader(bank_plugin.ErrorMappingReader(
-            response['Body'], key, _BOTO_ERRORS))
+            response['Body'], key, _BOTO_ERRORS),
+            size=response.get('ContentLength'))
 
     def head_object(self, key, context=None, algorithm=checksums.MD5):
         """``{'size', 'md5'}`` of ``key`` from a HEAD request.

@@ -439,15 +439,17 @@ class SwiftBankPlugin(bank_plugin.BankPlugin):
 
     def open_object_reader(self, key, context=None):
         try:
-            _, body = self._connection().get_object(
+            headers, body = self._connection().get_object(
                 self._container, key, resp_chunk_size=bank_plugin.CHUNK_SIZE)
         except _CLIENT_ERRORS as exc:
             if _status(exc) == 404:
                 raise exception.BankObjectNotFound(key=key)
             raise exception.BankGetObjectFailed(
                 key=key, reason=self._reason(exc))
+        length = headers.get('content-length')
         return bank_plugin.ObjectReader(bank_plugin.ErrorMappingReader(
-            body, key, _READ_ERRORS))
+            body, key, _READ_ERRORS),
+            size=None if length is None else int(length))
 
     def _head(self, key):
         try:

@@ -63,6 +63,18 @@ class DictBankPlugin(bank_plugin.BankPlugin):
         return 'owner'
 
 
+class RecordingRaw(io.BytesIO):
+    """A BytesIO recording the sizes it is asked to read."""
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.asked = []
+
+    def read(self, size=-1):
+        self.asked.append(size)
+        return super().read(size)
+
+
 @ddt.ddt
 class BankTest(base.TestCase):
 
@@ -158,6 +170,20 @@ class BankTest(base.TestCase):
         self.assertEqual(2, reader.readinto(buf))
         reader.close()
         self.assertTrue(reader.closed)
+
+    def test_object_reader_of_known_size_asks_no_more_than_left(self):
+        raw = RecordingRaw(b'0123456789')
+        reader = bank_plugin.ObjectReader(raw, chunk_size=1024, size=10)
+        self.assertEqual([b'0123456789'], list(reader))
+        # What is left plus one byte, then one byte to see the end.
+        self.assertEqual([11, 1], raw.asked)
+
+    def test_object_reader_reads_on_past_an_end_that_moved(self):
+        raw = RecordingRaw(b'0123456789' * 3)
+        reader = bank_plugin.ObjectReader(raw, chunk_size=1024, size=10)
+        self.assertEqual(b'0123456789' * 3, b''.join(reader))
+        # Once more than announced came, reads are no longer capped.
+        self.assertEqual([11, 1024, 1024], raw.asked)
 
     def test_value_to_bytes(self):
         self.assertEqual(b'abc', bank_plugin.value_to_bytes('abc'))
