@@ -140,18 +140,6 @@ class FileSystemBankPluginTest(base.TestCase):
         self.assertRaises(exception.BankObjectNotFound,
                           self.plugin.get_object, '/dir')
         self.assertRaises(exception.BankObjectNotFound,
-                          self.plugin.open_object_reader, '/dir')
-        self.assertRaises(exception.BankObjectNotFound,
-                          self.plugin.head_object, '/dir')
-
-    def test_reader_knows_the_size(self):
-        self.plugin.update_object('/o', b'x' * 100)
-        with self.plugin.open_object_reader('/o') as reader:
-            # Asked for far more, the reader reads what the file holds
-            # and one byte (which is how a grown file would show).
-            self.assertEqual(b'x' * 100, reader.read(1 << 20))
-            self.assertEqual(b'', reader.read(1 << 20))
-        self.assertRaises(exception.BankObjectNotFound,
                           self.plugin.get_object, '/dir/file/sub')
 
     def test_overwrite_is_atomic_and_leaves_no_temp_files(self):
