@@ -339,17 +339,18 @@ class BankPlugin(metaclass=abc.ABCMeta):
     def head_object(self, key, context=None, algorithm=checksums.MD5):
         """Return ``{'size': int, algorithm: hex digest or None}``.
 
-        The default reads the object and hashes what it reads, so the
-        digest is of what the back-end holds. A plugin whose back-end
-        keeps a digest (:attr:`stored_checksum`) answers that algorithm
-        without reading; None means the back-end has none it can vouch
-        for (a large object another client wrote, for instance).
+        For the plugin's :attr:`stored_checksum` algorithm this is
+        :meth:`head_stored_checksum`: no data is read. Any other algorithm
+        is computed by reading the object, so the digest is of what the
+        back-end holds.
 
         :param algorithm: one of :data:`checksums.ALGORITHMS`.
         :raises karbor.exception.BankObjectNotFound: when there is no such
             object.
         :raises karbor.exception.BankGetObjectFailed: when reading fails.
         """
+        if algorithm == self.stored_checksum:
+            return self.head_stored_checksum(key, context=context)
         with self.open_object_reader(key, context=context) as reader:
             try:
                 size, digest = checksums.of_chunks(
@@ -357,6 +358,21 @@ class BankPlugin(metaclass=abc.ABCMeta):
             except OSError as exc:
                 raise exception.BankGetObjectFailed(key=key, reason=exc)
         return {'size': size, algorithm: digest}
+
+    def head_stored_checksum(self, key, context=None):
+        """Return ``{'size': int, stored_checksum: hex digest or None}``.
+
+        What the back-end keeps about ``key``, without reading its data.
+        Plugins that set :attr:`stored_checksum` implement it; the digest
+        is None when the back-end has none it can vouch for (a large
+        object another client wrote, for instance).
+
+        :raises karbor.exception.BankObjectNotFound: when there is no such
+            object.
+        """
+        raise NotImplementedError(
+            '%s sets stored_checksum but does not implement '
+            'head_stored_checksum' % type(self).__name__)
 
 
 def check_stream_size(key, expected, actual):

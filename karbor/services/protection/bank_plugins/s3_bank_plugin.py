@@ -364,18 +364,13 @@ class S3BankPlugin(bank_plugin.BankPlugin):
             response['Body'], key, _BOTO_ERRORS),
             size=response.get('ContentLength'))
 
-    def head_object(self, key, context=None, algorithm=checksums.MD5):
+    def head_stored_checksum(self, key, context=None):
         """``{'size', 'md5'}`` of ``key`` from a HEAD request.
-
-        Another algorithm is computed by reading the object.
 
         The MD5 is the one this plugin stored when writing, or the ETag
         when that is a plain MD5 (single-part objects written by others);
         None otherwise (multipart objects written by others).
         """
-        if algorithm != checksums.MD5:
-            return super().head_object(key, context=context,
-                                       algorithm=algorithm)
         response = self._head(key)
         md5 = response.get('Metadata', {}).get(MD5_META)
         if not (md5 and _MD5_RE.match(md5)):

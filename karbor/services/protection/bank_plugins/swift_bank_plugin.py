@@ -460,17 +460,12 @@ class SwiftBankPlugin(bank_plugin.BankPlugin):
             raise exception.BankGetObjectFailed(
                 key=key, reason=self._reason(exc))
 
-    def head_object(self, key, context=None, algorithm=checksums.MD5):
+    def head_stored_checksum(self, key, context=None):
         """``{'size', 'md5'}`` of ``key`` from a HEAD request.
-
-        Another algorithm is computed by reading the object.
 
         The MD5 is the ETag, which Swift computes over a plain object's
         content; None for a large object (SLO or DLO) written by others.
         """
-        if algorithm != checksums.MD5:
-            return super().head_object(key, context=context,
-                                       algorithm=algorithm)
         headers = self._head(key)
         return {'size': int(headers['content-length']),
                 'md5': _plain_md5(headers)}

@@ -92,10 +92,7 @@ class KeptMd5Plugin(file_system_bank_plugin.FileSystemBankPlugin):
         self.digests[key] = md5.hexdigest()
         return dict(result, md5=self.digests[key])
 
-    def head_object(self, key, context=None, algorithm='md5'):
-        if algorithm != 'md5':
-            return super().head_object(key, context=context,
-                                       algorithm=algorithm)
+    def head_stored_checksum(self, key, context=None):
         return {'size': self.get_object_size(key),
                 'md5': self.digests.get(key)}
 

@@ -63,6 +63,23 @@ class DictBankPlugin(bank_plugin.BankPlugin):
         return 'owner'
 
 
+class KeptChecksumPlugin(DictBankPlugin):
+    """Keeps a (fake) SHA-256 per object and counts its reads."""
+
+    stored_checksum = 'sha256'
+
+    def __init__(self):
+        super().__init__()
+        self.reads = 0
+
+    def head_stored_checksum(self, key, context=None):
+        return {'size': len(self.objects[key]), 'sha256': 'kept'}
+
+    def open_object_reader(self, key, context=None):
+        self.reads += 1
+        return super().open_object_reader(key, context=context)
+
+
 class RecordingRaw(io.BytesIO):
     """A BytesIO recording the sizes it is asked to read."""
 
@@ -157,6 +174,24 @@ class BankTest(base.TestCase):
                           self.bank.head_object, 'missing')
         self.assertRaises(exception.BankObjectNotFound,
                           self.bank.open_object_reader, 'missing')
+
+    def test_stored_checksum_is_answered_without_reading(self):
+        plugin = KeptChecksumPlugin()
+        plugin.update_object('/blob', b'data')
+        self.assertEqual({'size': 4, 'sha256': 'kept'},
+                         plugin.head_object('/blob', algorithm='sha256'))
+        self.assertEqual(0, plugin.reads)
+        # Another algorithm is computed from the data.
+        self.assertEqual({'size': 4,
+                          'md5': hashlib.md5(b'data').hexdigest()},
+                         plugin.head_object('/blob', algorithm='md5'))
+        self.assertEqual(1, plugin.reads)
+
+    def test_stored_checksum_without_its_head_is_a_plugin_bug(self):
+        plugin = DictBankPlugin()
+        plugin.stored_checksum = 'md5'
+        plugin.update_object('/blob', b'data')
+        self.assertRaises(NotImplementedError, plugin.head_object, '/blob')
 
     def test_object_reader_chunks(self):
         reader = bank_plugin.ObjectReader(io.BytesIO(b'abcdefg'),
