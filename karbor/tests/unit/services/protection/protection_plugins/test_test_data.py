@@ -18,6 +18,7 @@ import shutil
 import tracemalloc
 
 import jsonschema
+import xxhash
 
 from karbor.common import constants
 from karbor import context
@@ -108,7 +109,8 @@ class TestDataPluginTest(base.TestCase):
             data = self.section.open_object_reader(entry['name']).read()
             self.assertEqual(1500, len(data))
             self.assertEqual(1500, entry['size'])
-            self.assertEqual(hashlib.md5(data).hexdigest(), entry['md5'])
+            self.assertEqual(xxhash.xxh3_128_hexdigest(data),
+                             entry['xxh3_128'])
         self.assertEqual(constants.RESOURCE_STATUS_AVAILABLE,
                          self.section.get_object('status'))
 
@@ -193,6 +195,39 @@ class TestDataPluginTest(base.TestCase):
         self.assertRaises(exception.CheckpointCorrupted, self._hook,
                           'verify', verify=verify, new_resources={})
         self.assertEqual('error', verify.resources_status[key])
+
+    def test_manifests_recording_md5_are_still_checked(self):
+        # Checkpoints protected before the manifest moved to XXH3.
+        self._hook('protect')
+        metadata = self.section.get_object('metadata')
+        for entry in metadata['objects']:
+            data = self.section.open_object_reader(entry['name']).read()
+            del entry['xxh3_128']
+            entry['md5'] = hashlib.md5(data).hexdigest()
+        metadata['objects'][1]['md5'] = '0' * 32
+        self.section.update_object('metadata', metadata)
+        verify = self.records.new_verification(self.ctx, create=True)
+        exc = self.assertRaises(exception.CheckpointCorrupted, self._hook,
+                                'verify', verify=verify, new_resources={})
+        self.assertIn('data_000001', str(exc))
+        self.assertIn('md5 ' + '0' * 32, str(exc))
+        metadata['objects'][1]['md5'] = hashlib.md5(
+            self.section.open_object_reader('data_000001').read()
+        ).hexdigest()
+        self.section.update_object('metadata', metadata)
+        verify = self.records.new_verification(self.ctx, create=True)
+        self._hook('verify', verify=verify, new_resources={})
+
+    def test_entry_without_checksum_is_corrupted(self):
+        self._hook('protect')
+        metadata = self.section.get_object('metadata')
+        del metadata['objects'][0]['xxh3_128']
+        self.section.update_object('metadata', metadata)
+        verify = self.records.new_verification(self.ctx, create=True)
+        exc = self.assertRaises(exception.CheckpointCorrupted, self._hook,
+                                'verify', verify=verify, new_resources={})
+        self.assertIn('records no checksum for data object data_000000',
+                      str(exc))
 
     def test_missing_object_fails_naming_it(self):
         self._hook('protect')
