@@ -37,10 +37,16 @@ CHUNK_SIZE = 4 * 1024 * 1024
 HASH_CHUNK_SIZE = 1024 * 1024
 
 _KEY_RE = re.compile(r'^[A-Za-z0-9/_.\-@]+(?<!/)$')
+# A segment of a key in normal form: neither '.' nor '..'.
+_NORMAL_SEGMENT = r'(?!\.\.?(?:/|$))[A-Za-z0-9_.\-@]+'
 # A key already in normal form: absolute, no empty, '.' or '..' segment,
 # no trailing '/'. Most keys are (the section and the bank wrappers both
 # normalise), and one match is much cheaper than normalising again.
-_NORMAL_KEY_RE = re.compile(r'(?:/(?!\.\.?(?:/|$))[A-Za-z0-9_.\-@]+)+')
+_NORMAL_KEY_RE = re.compile(r'(?:/%s)+' % _NORMAL_SEGMENT)
+# The same, relative (a key within a section): checking the few characters
+# a section adds to its prefix is cheaper than checking the whole key.
+_NORMAL_RELATIVE_KEY_RE = re.compile(
+    r'%s(?:/%s)*' % (_NORMAL_SEGMENT, _NORMAL_SEGMENT))
 SORT_ASC = 'asc'
 SORT_DESC = 'desc'
 
@@ -532,6 +538,8 @@ class BankSection:
         return self._is_writable
 
     def _full_key(self, key):
+        if isinstance(key, str) and _NORMAL_RELATIVE_KEY_RE.fullmatch(key):
+            return self._prefix + key
         if not isinstance(key, str) or not key.strip('/'):
             raise exception.InvalidBankKey(key=key, reason='empty key')
         return _normalize_key(self._prefix + key.lstrip('/'))

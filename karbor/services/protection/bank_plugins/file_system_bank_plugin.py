@@ -28,7 +28,6 @@ import errno
 import itertools
 import json
 import os
-import re
 import stat
 import uuid
 
@@ -59,9 +58,6 @@ file_system_bank_plugin_opts = [
 # listing can never mistake a half-written object for a real one.
 _TMP_MARK = '#tmp-'
 
-# An absolute key of non-empty segments, none of them starting with '.'
-# (so neither '.' nor '..'), that does not end with '/'.
-_PLAIN_KEY_RE = re.compile(r'(?:/[^/.][^/]*)+')
 
 # How many directories _path remembers as resolving inside the bank.
 _INSIDE_CACHE_SIZE = 4096
@@ -113,9 +109,10 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
         return self._root
 
     def _path(self, key):
-        if _PLAIN_KEY_RE.fullmatch(key) and _TMP_MARK not in key:
-            # The normal form the Bank wrapper passes: one match instead
-            # of splitting and joining (a copy asks three paths an object).
+        if _is_plain_key(key):
+            # The normal form the Bank wrapper passes: a few substring
+            # searches instead of splitting and joining (a copy asks
+            # three paths an object).
             path = self._root + key
             directory = path[:path.rindex('/')]
         else:
@@ -344,6 +341,16 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
                                        else sort_key <= marker):
                 continue
             yield sort_key, entry
+
+
+def _is_plain_key(key):
+    """Whether ``key`` maps to a path by prefixing the root.
+
+    It does when it is absolute, made of non-empty segments none of which
+    starts with '.' (so neither '.' nor '..'), and names no temporary file.
+    """
+    return (key[:1] == '/' and key[-1:] != '/' and '//' not in key and
+            '/.' not in key and _TMP_MARK not in key)
 
 
 def _subtree_before_marker(dir_key, marker, descending):
