@@ -22,6 +22,7 @@ from unittest import mock
 
 import ddt
 from oslo_config import cfg
+import xxhash
 
 from karbor import exception
 from karbor.services.protection import bank_plugin
@@ -433,6 +434,19 @@ class FileSystemBankStreamTest(base.TestCase):
             f.write(b'abce')
         self.assertEqual({'size': 4, 'md5': hashlib.md5(b'abce').hexdigest()},
                          self.bank.head_object('/x'))
+
+    def test_head_hashes_objects_larger_than_a_read(self):
+        data = os.urandom(bank_plugin.HASH_CHUNK_SIZE * 2 + 12345)
+        self.bank.put_object_stream('/big', iter([data]))
+        self.assertEqual({'size': len(data),
+                          'xxh3_128': xxhash.xxh3_128_hexdigest(data)},
+                         self.bank.head_object('/big',
+                                               algorithm='xxh3_128'))
+        self.bank.put_object_stream('/empty', iter([]))
+        self.assertEqual({'size': 0, 'sha256': hashlib.sha256().hexdigest()},
+                         self.bank.head_object('/empty', algorithm='sha256'))
+        self.assertRaises(ValueError, self.bank.head_object, '/big',
+                          algorithm='crc7')
 
     def test_missing_objects(self):
         self.assertRaises(exception.BankObjectNotFound,
