@@ -113,13 +113,18 @@ def looks_serialized(data):
     return True
 
 
-class ObjectReader(io.RawIOBase):
+class ObjectReader:
     """A read-only binary stream over a bank object, iterable in chunks.
 
-    Iterating yields chunks of at most ``chunk_size`` bytes (not lines, as a
-    plain binary file would), which is what streaming copies want.
+    File-like (``read``, ``readinto``, ``readable``, ``close``,
+    ``closed``, a context manager) without being an ``io`` class: a copy
+    opens one per object, and ``io.RawIOBase``'s set-up and finaliser cost
+    more than reading a small object. Iterating yields chunks of at most
+    ``chunk_size`` bytes (not lines, as a plain binary file would), which
+    is what streaming copies want.
 
-    :param raw: a binary file-like object with ``read(size)``.
+    :param raw: a binary file-like object with ``read(size)`` and
+        ``close()``.
     :param size: the object's size when the back-end told it, or None.
         Reads then ask ``raw`` for no more than what is left plus one byte
         (which shows an object that grew): a read allocates the buffer it
@@ -128,15 +133,17 @@ class ObjectReader(io.RawIOBase):
     """
 
     def __init__(self, raw, chunk_size=CHUNK_SIZE, size=None):
-        super().__init__()
         self._raw = raw
         self._chunk_size = chunk_size
         self._left = size
+        self.closed = False
 
     def readable(self):
         return True
 
     def read(self, size=-1):
+        if self.closed:
+            raise ValueError('read from a closed bank object reader')
         if size is None or size < 0:
             return self._raw.read()
         left = self._left
@@ -163,10 +170,15 @@ class ObjectReader(io.RawIOBase):
         return chunk
 
     def close(self):
-        try:
+        if not self.closed:
+            self.closed = True
             self._raw.close()
-        finally:
-            super().close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
 
 
 class ErrorMappingReader:

@@ -218,24 +218,11 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
             raise
         return fd, info.st_size
 
-    def _open(self, key):
-        """Return the object's file, unbuffered, and its size.
-
-        Unbuffered: the callers read whole chunks, which a buffer would
-        only copy once more.
-        """
-        fd, size = self._open_fd(key)
-        try:
-            return open(fd, 'rb', buffering=0), size
-        except BaseException:
-            os.close(fd)
-            raise
-
     def get_object(self, key, context=None):
-        f, _size = self._open(key)
-        with f:
+        fd, size = self._open_fd(key)
+        with _FileReader(fd) as f:
             try:
-                data = f.read()
+                data = f.read_all(size)
             except OSError as exc:
                 raise exception.BankGetObjectFailed(key=key, reason=exc)
         try:
@@ -248,8 +235,8 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
             return text
 
     def open_object_reader(self, key, context=None):
-        f, size = self._open(key)
-        return bank_plugin.ObjectReader(f, size=size)
+        fd, size = self._open_fd(key)
+        return bank_plugin.ObjectReader(_FileReader(fd), size=size)
 
     def head_object(self, key, context=None, algorithm=checksums.MD5):
         """Hash the object's file; see :meth:`BankPlugin.head_object`.
@@ -420,6 +407,50 @@ def _sorted_entries(directory, name_prefix, key_base, descending):
                 entries.append((key_base + name, entry, False))
     entries.sort(key=lambda e: e[0], reverse=descending)
     return entries
+
+
+class _FileReader:
+    """Reads of a file descriptor, with no buffer or io object between.
+
+    ``read`` is ``os.read``; the descriptor is closed by ``close``, or
+    when the reader is collected.
+    """
+
+    __slots__ = ('_fd',)
+
+    def __init__(self, fd):
+        self._fd = fd
+
+    def read(self, size=-1):
+        if size is None or size < 0:
+            return self.read_all()
+        return os.read(self._fd, size)
+
+    def read_all(self, size_hint=0):
+        # One read of the expected size (plus one byte to see the end)
+        # for most files, more reads for one that grew.
+        chunks = []
+        want = size_hint + 1
+        while True:
+            chunk = os.read(self._fd, want)
+            if not chunk:
+                return b''.join(chunks)
+            chunks.append(chunk)
+            want = bank_plugin.CHUNK_SIZE
+
+    def close(self):
+        fd, self._fd = self._fd, -1
+        if fd >= 0:
+            os.close(fd)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def __del__(self):
+        self.close()
 
 
 def _write_all(fd, data):

@@ -12,6 +12,7 @@
 
 """Tests of the file-system bank plugin, on real temporary directories."""
 
+import gc
 import hashlib
 import io
 import itertools
@@ -419,7 +420,7 @@ class FileSystemBankStreamTest(base.TestCase):
 
     def test_object_size_from_the_file_system(self):
         self.bank.put_object_stream('/data/blob', iter([b'x' * 1000]))
-        with mock.patch.object(self.plugin, '_open',
+        with mock.patch.object(self.plugin, '_open_fd',
                                autospec=True) as opener:
             self.assertEqual(1000, self.bank.get_object_size('/data/blob'))
         opener.assert_not_called()
@@ -434,6 +435,24 @@ class FileSystemBankStreamTest(base.TestCase):
             f.write(b'abce')
         self.assertEqual({'size': 4, 'md5': hashlib.md5(b'abce').hexdigest()},
                          self.bank.head_object('/x'))
+
+    def test_readers_release_their_descriptors(self):
+        self.bank.put_object_stream('/x', iter([b'abc']))
+        before = len(os.listdir('/proc/self/fd'))
+        for _ in range(50):
+            self.bank.get_object('/x')
+            self.bank.head_object('/x', algorithm='xxh3_128')
+            with self.bank.open_object_reader('/x') as reader:
+                reader.read(1)
+            # Dropped without close: collected, it closes its file.
+            self.bank.open_object_reader('/x').read(1)
+        gc.collect()
+        self.assertEqual(before, len(os.listdir('/proc/self/fd')))
+        reader = self.bank.open_object_reader('/x')
+        reader.close()
+        reader.close()
+        self.assertTrue(reader.closed)
+        self.assertRaises(ValueError, reader.read, 1)
 
     def test_head_hashes_objects_larger_than_a_read(self):
         data = os.urandom(bank_plugin.HASH_CHUNK_SIZE * 2 + 12345)
