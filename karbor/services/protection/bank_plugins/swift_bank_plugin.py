@@ -82,10 +82,13 @@ swift_client_opts = [
     cfg.StrOpt('swift_key', secret=True, help='The user\'s key or password.'),
     cfg.StrOpt('swift_tenant_name',
                help='The project to authenticate in (Keystone only).'),
-    cfg.StrOpt('swift_project_domain_name', default='default',
-               help='The domain of the project (Keystone only).'),
-    cfg.StrOpt('swift_user_domain_name', default='default',
-               help='The domain of the user (Keystone only).'),
+    # Names, not ids: Keystone's default domain is named Default (its id
+    # is default), and only a case-insensitive database finds it as
+    # "default".
+    cfg.StrOpt('swift_project_domain_name', default='Default',
+               help='The name of the project\'s domain (Keystone only).'),
+    cfg.StrOpt('swift_user_domain_name', default='Default',
+               help='The name of the user\'s domain (Keystone only).'),
     cfg.IntOpt('swift_retry_attempts', default=3, min=0,
                help='How many times a request that failed with a transient '
                     'error (connection error, 5xx) is retried.'),

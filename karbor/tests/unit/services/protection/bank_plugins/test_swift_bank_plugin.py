@@ -10,9 +10,11 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Tests of the Swift bank plugin against a real Swift (tempauth).
+"""Tests of the Swift bank plugin against a real Swift.
 
-The cluster runs in its own processes, started once for each test class
+Most tests use tempauth; the ``KeystoneSwift`` classes use a Swift proxy
+that authenticates with a real Keystone, found in Keystone's catalog.
+The servers run in their own processes, started once for each test class
 (or named by the environment, see :mod:`karbor.tests.fixtures.swift`);
 each test works in its own containers.
 """
@@ -43,7 +45,8 @@ def client_lines(options):
         options, lambda name: name.startswith('swift_'))
 
 
-class SwiftTestCase(swift_fixture.SwiftServerMixin, base.TestCase):
+class PluginMaker:
+    """Plugins on ``self.swift``, whatever its authentication."""
 
     def write_config(self, text):
         return bank_contract.load_config(self.state_path, text)
@@ -54,6 +57,17 @@ class SwiftTestCase(swift_fixture.SwiftServerMixin, base.TestCase):
             bank_contract.upstream_sections(
                 dict(self.swift.options(container), **extra), 'swift_',
                 'swift_client', 'swift_bank_plugin')))
+
+
+class SwiftTestCase(PluginMaker, swift_fixture.SwiftServerMixin,
+                    base.TestCase):
+    """On a Swift with tempauth."""
+
+
+class KeystoneSwiftTestCase(PluginMaker,
+                            swift_fixture.KeystoneSwiftServerMixin,
+                            base.TestCase):
+    """On a Swift proxy that authenticates with Keystone."""
 
 
 class TestSwiftBankPluginObjects(bank_contract.ObjectContract, SwiftTestCase):
@@ -242,7 +256,8 @@ class TestSwiftBankPluginObjects(bank_contract.ObjectContract, SwiftTestCase):
         self.assertIs(self.plugin._connection(), self.plugin._connection())
 
 
-class TestSwiftBankPluginListing(bank_contract.ListingContract, SwiftTestCase):
+class SwiftListing(bank_contract.ListingContract):
+    """The listing contract on a container filled once per class."""
 
     @classmethod
     def setUpClass(cls):
@@ -256,6 +271,9 @@ class TestSwiftBankPluginListing(bank_contract.ListingContract, SwiftTestCase):
     def setUp(self):
         super().setUp()
         self.plugin = self.make_plugin(self.container)
+
+
+class TestSwiftBankPluginListing(SwiftListing, SwiftTestCase):
 
     def test_paging_both_directions(self):
         # Pages of 4 names: every listing spans several requests.
@@ -361,7 +379,9 @@ class TestSwiftBankPluginSection(SwiftTestCase):
                           'lease_validity_window'],
                          [o.name for o in groups['swift_bank_plugin']])
         defaults = {o.name: o.default for o in groups['swift_client']}
-        self.assertEqual(('default', 'default', 3, 2, False,
+        # The Default domain by name: "default" is its id, which a
+        # case-sensitive Keystone database does not find as a name.
+        self.assertEqual(('Default', 'Default', 3, 2, False,
                           'object-store:swift:publicURL'),
                          (defaults['swift_project_domain_name'],
                           defaults['swift_user_domain_name'],
@@ -407,7 +427,7 @@ class TestSwiftBankKeystoneAuth(base.TestCase):
         password.assert_called_once_with(
             auth_url='https://keystone.example:5000/v3', username='karbor',
             password='pw', project_name='service',
-            user_domain_name='Users', project_domain_name='default')
+            user_domain_name='Users', project_domain_name='Default')
         session.assert_called_once_with(auth=password.return_value,
                                         verify='/ca.pem', timeout=60)
         session.return_value.get_endpoint.assert_called_once_with(
@@ -511,3 +531,77 @@ class TestSwiftBankInProviders(SwiftTestCase):
                                   provider.PluggableProtectionProvider,
                                   config)
         self.assertIn('http://127.0.0.1:9/auth/v1.0', str(error))
+
+
+class TestKeystoneSwiftBankObjects(bank_contract.ObjectContract,
+                                   bank_contract.MoverContract,
+                                   KeystoneSwiftTestCase):
+    """Keystone password auth, Swift found in the catalog, as demo.
+
+    The options are the plugin's defaults but for the account: the
+    domains (the Default domain) and where Swift is in the catalog.
+    """
+
+    STREAMED_SIZE = swift_bank_plugin.SMALL_OBJECT_SIZE
+
+    def setUp(self):
+        super().setUp()
+        self.plugin = self.make_plugin()
+        self.client = self.swift.client()
+        self.container = self.plugin.container
+
+    def test_storage_url_from_the_catalog(self):
+        # The demo project's account, at the endpoint Keystone lists.
+        self.assertEqual('swift:%s/%s' % (self.swift.storage_url('demo'),
+                                          self.container),
+                         self.plugin.root)
+        self.plugin.update_object('/k', {'a': 1})
+        self.assertEqual(b'{"a": 1}',
+                         self.client.get_object(self.container, '/k')[1])
+
+    def test_large_stream_with_bounded_memory(self):
+        # The chunked PUT sends the session's token itself.
+        self.assert_large_stream_bounded(
+            '/big/data', 2 * swift_bank_plugin.SMALL_OBJECT_SIZE + 4 * MIB)
+
+    def test_wrong_password_is_a_clear_error(self):
+        error = self.assertRaises(exception.InvalidConfiguration,
+                                  self.make_plugin, swift_key='wrong',
+                                  swift_retry_attempts=0)
+        self.assertIn('cannot authenticate at %s' % self.swift.keystone.
+                      auth_url, str(error))
+        self.assertIn('[swift_client]', str(error))
+        self.assertIn('401', str(error))
+
+    def test_no_such_service_in_the_catalog(self):
+        error = self.assertRaises(
+            exception.InvalidConfiguration, self.make_plugin,
+            swift_catalog_info='object-store:no-such-swift:publicURL')
+        self.assertIn('object-store service named no-such-swift not found',
+                      str(error))
+
+    def test_projects_are_isolated(self):
+        self.plugin.update_object('/secret', 'demo only')
+        # admin's bank of the same name is another container, in admin's
+        # project's account.
+        theirs = self.make_plugin(self.container, **{
+            k: v for k, v in self.swift.options(user='admin').items()
+            if k != 'bank_swift_object_container'})
+        self.assertEqual('swift:%s/%s' % (self.swift.storage_url('admin'),
+                                          self.container), theirs.root)
+        self.assertRaises(exception.BankObjectNotFound, theirs.get_object,
+                          '/secret')
+        # demo's account itself is closed to admin's token (no reseller
+        # admin).
+        from swiftclient import exceptions as swift_exceptions
+        admin = self.swift.keystone.session('admin')
+        error = self.assertRaises(
+            swift_exceptions.ClientException,
+            swift_bank_plugin.swift_client.get_object,
+            self.swift.storage_url('demo'), admin.get_token(),
+            self.container, '/secret')
+        self.assertEqual(403, error.http_status)
+
+
+class TestKeystoneSwiftBankListing(SwiftListing, KeystoneSwiftTestCase):
+    """The listing contract, with Keystone auth."""
