@@ -53,8 +53,6 @@ PY=$(head -n 1 "$(command -v swift-proxy-server)" | sed -e 's/^#! *//' -e 's/ .*
          "(Debian: apt-get install python3-keystonemiddleware)" >&2
     exit 1
 }
-MEMCACHE=$(sed -n 's/^memcache_servers *= *//p' "$E/proxy-server.conf")
-[ -n "$MEMCACHE" ] || { echo "swift-keystone: no memcache_servers in $E/proxy-server.conf" >&2; exit 1; }
 if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
     echo "swift-keystone: port $PORT on 127.0.0.1 is already in use" >&2
     exit 1
@@ -101,35 +99,10 @@ http_request_max_retries = 1
 use = egg:swift#keystoneauth
 operator_roles = admin, member
 reseller_admin_role = ResellerAdmin
-[filter:cache]
-use = egg:swift#memcache
-memcache_servers = $MEMCACHE
-[filter:catch_errors]
-use = egg:swift#catch_errors
-[filter:gatekeeper]
-use = egg:swift#gatekeeper
-[filter:healthcheck]
-use = egg:swift#healthcheck
-[filter:proxy-logging]
-use = egg:swift#proxy_logging
-[filter:listing_formats]
-use = egg:swift#listing_formats
-[filter:bulk]
-use = egg:swift#bulk
-[filter:tempurl]
-use = egg:swift#tempurl
-[filter:copy]
-use = egg:swift#copy
-[filter:slo]
-use = egg:swift#slo
-[filter:dlo]
-use = egg:swift#dlo
-[filter:versioned_writes]
-use = egg:swift#versioned_writes
-allow_versioned_writes = true
-[filter:symlink]
-use = egg:swift#symlink
 CONF
+# Every other filter as the tempauth proxy defines it (same memcached).
+awk '/^\[/ { keep = ($0 ~ /^\[filter:/ && $0 != "[filter:tempauth]") } keep' \
+    "$E/proxy-server.conf" >> "$BASE/proxy-server.conf"
 umask 022
 
 cat > "$BASE/down.sh" <<DOWN
