@@ -181,7 +181,8 @@ def get_flow(context, workflow_engine, checkpoint, checkpoint_copy,
     request_id = copy_record.request_id
     progress = copy_progress.CopyProgress(
         checkpoint_copy=checkpoint_copy, operation_log=operation_log,
-        on_flush=lambda totals: copy_request.refresh(context, request_id))
+        on_flush=lambda totals: copy_request.report_progress(
+            context, request_id, operation_log.id, totals))
     store = {'context': context, 'checkpoint': checkpoint,
              'checkpoint_copy': checkpoint_copy,
              'operation_log': operation_log, 'copy_record': copy_record,

@@ -16,12 +16,21 @@ One copy request copies several checkpoints, each with its own flow and
 operation log. The request's own log (the ``id`` the API returns) sums
 their progress and ends when they all have: ``success`` when every copy
 succeeded, ``error`` (with their reasons) when any failed, ``copying``
-while some still run. It is always recomputed from the database rows of
-the request's copies, so it is right whichever flow finishes last, and
-after a restart.
+while some still run.
+
+Its status is always recomputed from the database rows of the request's
+copies, so it is right whichever flow finishes last, and after a restart.
+Its progress is the sum of what each copy last reported; the copies of a
+request run in one process, which keeps those reports in memory (seeded
+from the copies' logs the first time it sees the request, after a restart
+too). A report thus costs no read of the other copies' logs, and is
+written at most every ``PROGRESS_INTERVAL`` seconds per request: reading
+every copy's log on each report made a request of N checkpoints cost N
+squared reads.
 """
 
 import threading
+import time
 
 from oslo_log import log as logging
 from oslo_utils import timeutils
@@ -41,6 +50,16 @@ RUNNING = (constants.CHECKPOINT_STATUS_WAIT_COPYING,
 # recomputation see and write a consistent state.
 _LOCK = threading.Lock()
 
+# The least number of seconds between two progress writes of a request.
+PROGRESS_INTERVAL = 0.5
+
+# {request id: {copy operation log id: progress totals}} of the requests
+# with copies running in this process, and when each request's progress
+# was last written (time.monotonic).
+_PROGRESS = {}
+_LAST_WRITE = {}
+_clock = time.monotonic
+
 
 def _copy_logs(context, rows):
     logs = {}
@@ -55,6 +74,14 @@ def _copy_logs(context, rows):
     return logs
 
 
+def _sum(progress):
+    totals = {key: 0 for key in operation_log_module.PROGRESS_KEYS}
+    for copy_totals in progress.values():
+        for key in totals:
+            totals[key] += copy_totals.get(key, 0)
+    return totals
+
+
 def refresh(context, request_id):
     """Recompute the status and progress of request ``request_id``.
 
@@ -67,33 +94,88 @@ def refresh(context, request_id):
                       context, request_id)
 
 
+def report_progress(context, request_id, copy_log_id, totals):
+    """Record the progress ``totals`` of one copy of request ``request_id``.
+
+    :param copy_log_id: the id of the copy's own operation log.
+    :param totals: its counters (``objects_done``, ``bytes_total``...).
+
+    The request's log gets the new sum at most every
+    ``PROGRESS_INTERVAL`` seconds; a copy's start and end go through
+    :func:`refresh`, which always writes. Errors are logged, never raised.
+    """
+    if not request_id:
+        return
+    utils.best_effort('record the progress of copy request %s' % request_id,
+                      _report, context, request_id, copy_log_id, totals)
+
+
+def _report(context, request_id, copy_log_id, totals):
+    with _LOCK:
+        progress = _PROGRESS.get(request_id)
+        if progress is None:
+            # First sight of the request here: read every copy's log once.
+            progress = _refresh_locked(context, request_id)
+            if progress is None:
+                return
+        progress[copy_log_id] = {
+            key: totals.get(key, 0)
+            for key in operation_log_module.PROGRESS_KEYS}
+        now = _clock()
+        last = _LAST_WRITE.get(request_id)
+        if last is not None and now - last < PROGRESS_INTERVAL:
+            return
+        _LAST_WRITE[request_id] = now
+        request_log = objects.OperationLog.get_by_id(context, request_id)
+        request_log.set_progress(**_sum(progress))
+
+
 def _refresh(context, request_id):
     with _LOCK:
-        request_log = objects.OperationLog.get_by_id(context, request_id)
-        rows = objects.CheckpointCopyList.get_all(
-            context, filters={'request_id': request_id})
-        logs = _copy_logs(context, rows)
-        totals = {key: 0 for key in operation_log_module.PROGRESS_KEYS}
-        for log in logs.values():
-            for key, value in log.get_progress().items():
-                totals[key] += value
-        request_log.set_progress(save=False, **totals)
-        statuses = [row.status for row in rows]
-        if any(status in RUNNING for status in statuses):
-            if any(status == constants.CHECKPOINT_STATUS_COPYING
-                   for status in statuses):
-                request_log.status = constants.CHECKPOINT_STATUS_COPYING
-        elif any(status == constants.CHECKPOINT_STATUS_ERROR
-                 for status in statuses) or not rows:
-            request_log.status = constants.OPERATION_LOG_STATUS_ERROR
-            reasons = ['%s: %s' % (row.source_checkpoint_id,
-                                   (logs.get(row.id) and
-                                    logs[row.id].error_info) or 'failed')
-                       for row in rows
-                       if row.status == constants.CHECKPOINT_STATUS_ERROR]
-            request_log.error_info = '; '.join(reasons) or 'nothing copied'
-            request_log.ended_at = request_log.ended_at or timeutils.utcnow()
-        else:
-            request_log.status = constants.OPERATION_LOG_STATUS_SUCCESS
-            request_log.ended_at = request_log.ended_at or timeutils.utcnow()
-        request_log.save()
+        _refresh_locked(context, request_id)
+
+
+def _refresh_locked(context, request_id):
+    """Recompute and write the request's log.
+
+    :returns: the request's progress map while copies still run, None
+        once the request has ended (its map is then dropped).
+    """
+    request_log = objects.OperationLog.get_by_id(context, request_id)
+    rows = objects.CheckpointCopyList.get_all(
+        context, filters={'request_id': request_id})
+    progress = _PROGRESS.get(request_id)
+    if progress is None:
+        progress = {log.id: log.get_progress()
+                    for log in _copy_logs(context, rows).values()}
+    request_log.set_progress(save=False, **_sum(progress))
+    statuses = [row.status for row in rows]
+    ended = True
+    if any(status in RUNNING for status in statuses):
+        ended = False
+        if any(status == constants.CHECKPOINT_STATUS_COPYING
+               for status in statuses):
+            request_log.status = constants.CHECKPOINT_STATUS_COPYING
+    elif any(status == constants.CHECKPOINT_STATUS_ERROR
+             for status in statuses) or not rows:
+        request_log.status = constants.OPERATION_LOG_STATUS_ERROR
+        failed = [row for row in rows
+                  if row.status == constants.CHECKPOINT_STATUS_ERROR]
+        logs = _copy_logs(context, failed)
+        reasons = ['%s: %s' % (row.source_checkpoint_id,
+                               (logs.get(row.id) and
+                                logs[row.id].error_info) or 'failed')
+                   for row in failed]
+        request_log.error_info = '; '.join(reasons) or 'nothing copied'
+        request_log.ended_at = request_log.ended_at or timeutils.utcnow()
+    else:
+        request_log.status = constants.OPERATION_LOG_STATUS_SUCCESS
+        request_log.ended_at = request_log.ended_at or timeutils.utcnow()
+    request_log.save()
+    if ended:
+        _PROGRESS.pop(request_id, None)
+        _LAST_WRITE.pop(request_id, None)
+        return None
+    _PROGRESS[request_id] = progress
+    _LAST_WRITE[request_id] = _clock()
+    return progress

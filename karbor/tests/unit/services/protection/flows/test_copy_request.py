@@ -12,6 +12,9 @@
 
 """Tests of the request-level copy log, on a real database."""
 
+from unittest import mock
+
+import fixtures
 from oslo_utils import uuidutils
 
 from karbor.common import constants
@@ -88,6 +91,79 @@ class CopyRequestTest(base.TestCase):
                          request.error_info)
         self.assertIsNotNone(request.ended_at)
 
+    def _set_clock(self, now):
+        self.now = now
+        self.useFixture(fixtures.MonkeyPatch(
+            'karbor.services.protection.flows.copy_request._clock',
+            lambda: self.now))
+
+    def _progress(self):
+        return self.records.operation_log(self.request.id).get_progress()
+
+    def _reads(self):
+        return mock.patch.object(objects.OperationLog, 'get_by_id',
+                                 wraps=objects.OperationLog.get_by_id)
+
+    def test_reports_are_summed_in_memory_and_written_at_intervals(self):
+        self._set_clock(100.0)
+        first = self._copy('copying', {'objects_done': 1})
+        second = self._copy('copying', {'objects_done': 2})
+        # The first report seeds the sums from every copy's log.
+        copy_request.report_progress(self.ctx, self.request.id,
+                                     first.operation_log_id,
+                                     {'objects_done': 5})
+        self.assertEqual(3, self._progress()['objects_done'])
+        self.now += copy_request.PROGRESS_INTERVAL / 2
+        with self._reads() as reads:
+            copy_request.report_progress(self.ctx, self.request.id,
+                                         second.operation_log_id,
+                                         {'objects_done': 7})
+        # Too soon: kept, not written, nothing read.
+        self.assertEqual(0, reads.call_count)
+        self.assertEqual(3, self._progress()['objects_done'])
+        self.now += copy_request.PROGRESS_INTERVAL
+        with self._reads() as reads:
+            copy_request.report_progress(self.ctx, self.request.id,
+                                         first.operation_log_id,
+                                         {'objects_done': 6})
+        # Only the request's own log is read, whatever the copies.
+        self.assertEqual(1, reads.call_count)
+        self.assertEqual(13, self._progress()['objects_done'])
+
+    def test_refresh_reads_the_copies_logs_once(self):
+        rows = [self._copy('copying') for _ in range(10)]
+        with self._reads() as reads:
+            copy_request.refresh(self.ctx, self.request.id)
+        self.assertEqual(11, reads.call_count)
+        with self._reads() as reads:
+            copy_request.refresh(self.ctx, self.request.id)
+        self.assertEqual(1, reads.call_count)
+        for row in rows:
+            row.status = 'available'
+            row.save()
+        self.assertEqual('success', self._request().status)
+        # The request ended: its sums are forgotten.
+        self.assertNotIn(self.request.id, copy_request._PROGRESS)
+
+    def test_reported_totals_end_in_the_request(self):
+        self._set_clock(100.0)
+        row = self._copy('copying')
+        self._request()
+        copy_request.report_progress(
+            self.ctx, self.request.id, row.operation_log_id,
+            {'objects_done': 4, 'objects_total': 4, 'bytes_done': 40,
+             'bytes_total': 40})
+        row.status = 'available'
+        row.save()
+        request = self._request()
+        self.assertEqual('success', request.status)
+        self.assertEqual({'objects_done': 4, 'objects_total': 4,
+                          'bytes_done': 40, 'bytes_total': 40},
+                         request.get_progress())
+
     def test_unknown_request_is_logged_not_raised(self):
         copy_request.refresh(self.ctx, uuidutils.generate_uuid())
         copy_request.refresh(self.ctx, None)
+        copy_request.report_progress(self.ctx, uuidutils.generate_uuid(),
+                                     'log', {'objects_done': 1})
+        copy_request.report_progress(self.ctx, None, 'log', {})
