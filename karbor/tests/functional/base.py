@@ -38,6 +38,26 @@ TEST_DATA_PROVIDER_ID = '5d3a8c42-6e1f-4b7a-9c2d-0f8e7b6a5c41'
 PROJECT_TYPE = 'OS::Keystone::Project'
 
 
+def write_test_data_provider(state, provider_id, name, provider_text):
+    """Write one Test Data provider and a karbor.conf loading only it.
+
+    ``provider_text`` follows the ``[provider]`` section's first lines
+    (its bank and further sections); ``{state}`` in it is karbor-all's
+    state directory. Returns the karbor.conf path.
+    """
+    providers = os.path.join(state, 'providers')
+    os.makedirs(providers, exist_ok=True)
+    with open(os.path.join(providers, 'provider.conf'), 'w') as f:
+        f.write('[provider]\nname = %s\nid = %s\n'
+                'plugin = karbor-test-data-protection-plugin\n'
+                'enabled = True\n%s'
+                % (name, provider_id, provider_text.replace('{state}', state)))
+    config = os.path.join(state, 'karbor.conf')
+    with open(config, 'w') as f:
+        f.write('[DEFAULT]\nprovider_config_dir = %s\n' % providers)
+    return config
+
+
 class KarborAllFixture(fixtures.Fixture):
     """Start ``karbor-all`` on a free port in a fresh state directory."""
 

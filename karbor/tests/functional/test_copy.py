@@ -32,31 +32,11 @@ TEST_DATA = {base.PROJECT_TYPE: {'objects': 6, 'object_size': 256 * 1024}}
 
 class CopyTestBase(base.FunctionalTestCase):
 
-    def write_provider_file(self, state, provider_id, name, provider_text):
-        """Write one Test Data provider and a karbor.conf loading it.
-
-        ``provider_text`` follows the ``[provider]`` section's first lines
-        (its bank and further sections); ``{state}`` in it is karbor-all's
-        state directory. Returns the karbor.conf path.
-        """
-        providers = os.path.join(state, 'providers')
-        os.makedirs(providers, exist_ok=True)
-        with open(os.path.join(providers, 'provider.conf'), 'w') as f:
-            f.write('[provider]\nname = %s\nid = %s\n'
-                    'plugin = karbor-test-data-protection-plugin\n'
-                    'enabled = True\n%s'
-                    % (name, provider_id,
-                       provider_text.replace('{state}', state)))
-        config = os.path.join(state, 'karbor.conf')
-        with open(config, 'w') as f:
-            f.write('[DEFAULT]\nprovider_config_dir = %s\n' % providers)
-        return config
-
     def start_with_provider_file(self, provider_id, name, provider_text):
         """karbor-all with one Test Data provider of the given bank."""
         state = self.useFixture(base.fixtures.TempDir()).path
-        config = self.write_provider_file(state, provider_id, name,
-                                          provider_text)
+        config = base.write_test_data_provider(state, provider_id, name,
+                                               provider_text)
         return self.start_karbor(state_dir=state, config_file=config)
 
     def cut_while_copying(self, api, copy, proxy, timeout=60):
@@ -306,8 +286,8 @@ bandwidth_limit = 16
 
     def test_progress_is_visible_while_copying(self):
         state_dir = self.useFixture(base.fixtures.TempDir()).path
-        config = self.write_provider_file(state_dir, PROVIDER, 'throttled',
-                                          self.THROTTLED)
+        config = base.write_test_data_provider(
+            state_dir, PROVIDER, 'throttled', self.THROTTLED)
         self.api = self.start_karbor(state_dir=state_dir,
                                      config_file=config).client()
         # About 4 s at the destination's 16 MiB/s.
@@ -335,8 +315,8 @@ bandwidth_limit = 16
 
     def test_killed_service_resumes_the_copy(self):
         state_dir = self.useFixture(base.fixtures.TempDir()).path
-        config = self.write_provider_file(state_dir, PROVIDER, 'throttled',
-                                          self.THROTTLED)
+        config = base.write_test_data_provider(
+            state_dir, PROVIDER, 'throttled', self.THROTTLED)
         karbor = self.start_karbor(state_dir=state_dir, config_file=config)
         api = karbor.client()
         big = {base.PROJECT_TYPE: {'objects': 16,
