@@ -184,21 +184,6 @@ def _service_seconds(log):
     return (ended - started).total_seconds()
 
 
-_LIMITED_PROVIDER = """\
-bank = karbor-fs-bank-plugin
-copy_destinations = az2
-
-[file_system_bank_plugin]
-file_system_bank_path = {state}/bank
-
-[copy_destination:az2]
-bank = karbor-fs-bank-plugin
-availability_zone = az2
-file_system_bank_path = {state}/bank-az2
-bandwidth_limit = %d
-"""
-
-
 class Deployment:
     """karbor-all on a state directory, with one plan of test data."""
 
@@ -213,7 +198,7 @@ class Deployment:
             # The embedded Test Data Provider's banks, with a limit on az2.
             self.config_file = functional.write_test_data_provider(
                 state_dir, PROVIDER, 'Test Data Provider',
-                _LIMITED_PROVIDER % copy_bandwidth_limit)
+                functional.az2_provider_text(copy_bandwidth_limit))
         self.start()
         self.plan = self.api.post('/plans', {'plan': {
             'name': 'bench', 'provider_id': PROVIDER,

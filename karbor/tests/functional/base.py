@@ -38,6 +38,28 @@ TEST_DATA_PROVIDER_ID = '5d3a8c42-6e1f-4b7a-9c2d-0f8e7b6a5c41'
 PROJECT_TYPE = 'OS::Keystone::Project'
 
 
+def az2_provider_text(bandwidth_limit):
+    """Provider lines for :func:`write_test_data_provider`.
+
+    karbor-all's embedded layout (the main file-system bank and the az2
+    destination beside it) with az2 limited to ``bandwidth_limit`` MiB/s:
+    a copy then lasts long enough, however fast the machine, to be seen
+    or killed half way.
+    """
+    return (
+        'bank = karbor-fs-bank-plugin\n'
+        'copy_destinations = az2\n'
+        '\n'
+        '[file_system_bank_plugin]\n'
+        'file_system_bank_path = {state}/bank\n'
+        '\n'
+        '[copy_destination:az2]\n'
+        'bank = karbor-fs-bank-plugin\n'
+        'availability_zone = az2\n'
+        'file_system_bank_path = {state}/bank-az2\n'
+        'bandwidth_limit = %s\n' % bandwidth_limit)
+
+
 def write_test_data_provider(state, provider_id, name, provider_text):
     """Write one Test Data provider and a karbor.conf loading only it.
 

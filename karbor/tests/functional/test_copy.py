@@ -270,19 +270,7 @@ class TestCopyInFlight(CopyTestBase):
 
     # The destination takes 16 MiB/s: copies last seconds however fast
     # the machine, so they are surely seen (and killed) half way.
-    THROTTLED = """\
-bank = karbor-fs-bank-plugin
-copy_destinations = az2
-
-[file_system_bank_plugin]
-file_system_bank_path = {state}/bank
-
-[copy_destination:az2]
-bank = karbor-fs-bank-plugin
-availability_zone = az2
-file_system_bank_path = {state}/bank-az2
-bandwidth_limit = 16
-"""
+    THROTTLED = base.az2_provider_text(16)
 
     def test_progress_is_visible_while_copying(self):
         state_dir = self.useFixture(base.fixtures.TempDir()).path
