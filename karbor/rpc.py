@@ -14,9 +14,11 @@
 
 ``init(conf)`` creates the process's RPC transport once; clients and
 servers are then built with :func:`get_client` and :func:`get_server`.
-``transport_url = fake://`` gives an in-process bus (the embedded default
-and the tests); ``rabbit://...`` a real broker. Servers use the threading
-executor: Karbor runs on native threads, never on eventlet.
+``transport_url = karbor-inprocess://`` gives an in-process bus (the
+embedded default, see :mod:`karbor.common.inprocess_rpc`), ``fake://``
+oslo.messaging's own (the unit tests); ``rabbit://...`` a real broker.
+Servers use the threading executor: Karbor runs on native threads, never
+on eventlet.
 
 Exceptions from ``karbor.exception`` raised by a server are re-created on
 the caller's side with their class, code and message. A server treats the

@@ -135,7 +135,7 @@ def apply_embedded_defaults(conf, state_dir, providers_dir):
                      group='database')
     conf.set_default('auth_strategy', 'noauth')
     conf.set_default('provider_config_dir', providers_dir)
-    rpc.set_default_transport_url(conf, 'fake://')
+    rpc.set_default_transport_url(conf, 'karbor-inprocess://')
 
 
 def main(argv=None):

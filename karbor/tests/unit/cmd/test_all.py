@@ -107,7 +107,7 @@ class TestEmbeddedDefault(base.TestCase):
         self.assertEqual('noauth', conf.auth_strategy)
         self.assertEqual(self.state_path, conf.state_path)
         self.assertEqual(providers, conf.provider_config_dir)
-        self.assertEqual('fake://', conf.transport_url)
+        self.assertEqual('karbor-inprocess://', conf.transport_url)
         self.assertEqual(
             'sqlite:///' + os.path.join(self.state_path, 'karbor.sqlite'),
             conf.database.connection)
