@@ -113,6 +113,20 @@ def looks_serialized(data):
     return True
 
 
+def next_read_size(size, left):
+    """How much to ask a read for: ``size``, or less when little is left.
+
+    ``left`` is what remains of an object of known size (None when the
+    size is unknown, negative once the object proved longer). A read asks
+    for no more than that plus one byte, which shows an object that grew:
+    CPython allocates the buffer a read asks for, and a megabyte buffer
+    for a 16 KiB object costs several times what reading it does.
+    """
+    if left is None or left < 0:
+        return size
+    return min(size, left + 1)
+
+
 class ObjectReader:
     """A read-only binary stream over a bank object, iterable in chunks.
 
@@ -127,9 +141,7 @@ class ObjectReader:
         ``close()``.
     :param size: the object's size when the back-end told it, or None.
         Reads then ask ``raw`` for no more than what is left plus one byte
-        (which shows an object that grew): a read allocates the buffer it
-        is asked for, and a megabyte buffer for a 16 KiB object costs
-        several times what reading it does.
+        (see :func:`next_read_size`).
     """
 
     def __init__(self, raw, chunk_size=CHUNK_SIZE, size=None):
@@ -146,13 +158,9 @@ class ObjectReader:
             raise ValueError('read from a closed bank object reader')
         if size is None or size < 0:
             return self._raw.read()
-        left = self._left
-        if left is None:
-            return self._raw.read(size)
-        data = self._raw.read(min(size, left + 1))
-        left -= len(data)
-        # Past the announced end the object grew: read as asked from then.
-        self._left = left if left >= 0 else None
+        data = self._raw.read(next_read_size(size, self._left))
+        if self._left is not None:
+            self._left -= len(data)
         return data
 
     def readinto(self, buffer):

@@ -59,7 +59,6 @@ file_system_bank_plugin_opts = [
 # listing can never mistake a half-written object for a real one.
 _TMP_MARK = '#tmp-'
 
-
 # How many directories _path remembers as resolving inside the bank.
 _INSIDE_CACHE_SIZE = 4096
 
@@ -250,12 +249,8 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
         done = 0
         try:
             while True:
-                # What is left plus one byte (which shows a file that
-                # grew), as the default's reader asks.
-                left = size - done
-                chunk = os.read(fd, bank_plugin.HASH_CHUNK_SIZE if left < 0
-                                else min(bank_plugin.HASH_CHUNK_SIZE,
-                                         left + 1))
+                chunk = os.read(fd, bank_plugin.next_read_size(
+                    bank_plugin.HASH_CHUNK_SIZE, size - done))
                 if not chunk:
                     break
                 digest.update(chunk)
