@@ -16,14 +16,14 @@
 use to copy it to a copy destination. It lists the source section, learns
 every object's size (so the totals are known before any byte moves), then
 copies the objects on a bounded number of threads. Each object is
-streamed in fixed-size chunks, hashed on the way, and then checked against
-the digest of what the destination holds: the one its back-end computed
-and keeps (the MD5 of S3 and Swift, returned by the write) or, for a
-destination that keeps none (a file system), the digest of the object read
-back from it. The algorithm is the destination's own where it has one,
-else XXH3-128 (see :mod:`karbor.services.protection.checksums`). An
-object the destination already holds with the same size and checksum is
-skipped, so running a copy again after a failure or a crash moves only
+streamed in fixed-size chunks, hashed on the way, and written with the
+destination's ``put_copy_object``, which returns the digest of what it now
+holds: the one its back-end computed and keeps (the MD5 of S3 and Swift)
+or, for a destination that keeps none (a file system), the digest of the
+object read back from it. The algorithm is the destination's own where
+it has one, else XXH3-128 (see :mod:`karbor.services.protection.checksums`).
+An object the destination already holds with the same size and checksum
+is skipped, so running a copy again after a failure or a crash moves only
 what is missing or wrong.
 
 Memory is bounded by the number of workers times the chunk size, whatever
@@ -244,28 +244,17 @@ class _Mover:
                                % (key, exc))
         try:
             with reader:
-                stored = self._destination.put_object_stream(
-                    key, self._chunks(key, reader, digest), size=size,
-                    context=self._context)
+                stored = self._destination.put_copy_object(
+                    key, self._chunks(key, reader, digest), size,
+                    self._algorithm, context=self._context)
         except exception.CopyFailed:
             raise
         except exception.KarborException as exc:
             raise self.failure('cannot write object %s: %s' % (key, exc))
-        self._verify(key, digest.hexdigest(), stored)
+        self._verify(key, digest.hexdigest(), stored.get(self._algorithm))
         self._counters.object_copied()
 
-    def _verify(self, key, expected, stored=None):
-        actual = (stored.get(self._algorithm) if isinstance(stored, dict)
-                  else None)
-        if actual is None:
-            # The destination keeps no digest: read the object back.
-            try:
-                present = _checksum(self._destination, key, self._algorithm,
-                                    context=self._context)
-            except exception.KarborException as exc:
-                raise self.failure('cannot read back object %s: %s'
-                                   % (key, exc))
-            actual = None if present is None else present[1]
+    def _verify(self, key, expected, actual):
         if actual == expected:
             return
         # Never leave bad data behind: a later run must not skip it.

@@ -351,6 +351,48 @@ class BankPlugin(metaclass=abc.ABCMeta):
         self.update_object(key, bytes(buffer), context=context)
         return {'size': len(buffer)}
 
+    def put_copy_object(self, key, reader, size, algorithm, context=None):
+        """Write one object of a copy; return the digest of what is stored.
+
+        What the bank mover calls for every object it copies into this
+        bank. It differs from :meth:`put_object_stream` in two ways:
+
+        - The result always carries ``algorithm``: the digest of the object
+          as the back-end now holds it, which the mover compares with the
+          digest of what it read. It is the back-end's own when
+          ``algorithm`` is :attr:`stored_checksum`; otherwise the object
+          is read back (the default calls :meth:`head_object`; a plugin
+          may read it back more cheaply, e.g. before closing what it
+          wrote).
+        - The object need not replace a previous one atomically. A copy's
+          objects are not read until the copy has finished and verified
+          them all, and a copy run again after a crash compares sizes and
+          digests, so a partly written object is found and written again.
+          A plugin whose atomic writes cost extra (a temporary file and a
+          rename) may write in place. It must still never write through to
+          another object's data (a hard link, a symbolic link).
+
+        :param reader: a file-like object or an iterable of bytes chunks.
+        :param size: the expected size in bytes, checked.
+        :param algorithm: one of :data:`checksums.ALGORITHMS`.
+        :returns: ``{'size': int, algorithm: hex digest or None}``; None
+            only when the back-end keeps the digest but has none for this
+            object, which the mover reports as a mismatch.
+        :raises karbor.exception.BankUpdateObjectFailed: when the write
+            fails or the stream is not ``size`` bytes long.
+        """
+        stored = self.put_object_stream(key, reader, size=size,
+                                        context=context)
+        if stored.get(algorithm) is None:
+            try:
+                stored = self.head_object(key, context=context,
+                                          algorithm=algorithm)
+            except exception.BankObjectNotFound:
+                raise exception.BankUpdateObjectFailed(
+                    key=key, reason='the object is gone right after it was '
+                                    'written')
+        return stored
+
     def get_object_size(self, key, context=None):
         """Return the size in bytes of the object ``key``.
 
@@ -509,6 +551,10 @@ class Bank:
         return self._plugin.put_object_stream(_normalize_key(key), reader,
                                               size=size, context=context)
 
+    def put_copy_object(self, key, reader, size, algorithm, context=None):
+        return self._plugin.put_copy_object(_normalize_key(key), reader,
+                                            size, algorithm, context=context)
+
     @property
     def stored_checksum(self):
         return self._plugin.stored_checksum
@@ -614,6 +660,12 @@ class BankSection:
         self._check_writable()
         return self._plugin.put_object_stream(self._full_key(key), reader,
                                               size=size, context=context)
+
+    def put_copy_object(self, key, reader, size, algorithm, context=None):
+        """See :meth:`BankPlugin.put_copy_object`."""
+        self._check_writable()
+        return self._plugin.put_copy_object(self._full_key(key), reader,
+                                            size, algorithm, context=context)
 
     @property
     def stored_checksum(self):

@@ -53,26 +53,38 @@ def pattern(size, seed=0, chunk=MIB):
         remaining -= len(piece)
 
 
-class WrongBytesPlugin(file_system_bank_plugin.FileSystemBankPlugin):
-    """Stores every streamed object with its first byte changed."""
+def _corrupt(chunks):
+    """The chunks, with the first byte changed."""
+    first = True
+    for chunk in chunks:
+        if first and chunk:
+            chunk = bytes([chunk[0] ^ 0xff]) + chunk[1:]
+            first = False
+        yield chunk
 
-    def put_object_stream(self, key, reader, size=None, context=None):
-        def corrupt(chunks):
-            first = True
-            for chunk in chunks:
-                if first and chunk:
-                    chunk = bytes([chunk[0] ^ 0xff]) + chunk[1:]
-                    first = False
-                yield chunk
-        return super().put_object_stream(
-            key, corrupt(bank_plugin.iter_chunks(reader)), size=size,
+
+class WrongBytesPlugin(file_system_bank_plugin.FileSystemBankPlugin):
+    """Stores every copied object with its first byte changed.
+
+    The file-system plugin's own read-back then reports the digest of the
+    corrupt bytes, which is what a copy must catch.
+    """
+
+    def put_copy_object(self, key, reader, size, algorithm, context=None):
+        return super().put_copy_object(
+            key, _corrupt(bank_plugin.iter_chunks(reader)), size, algorithm,
             context=context)
 
 
 class KeptMd5Plugin(file_system_bank_plugin.FileSystemBankPlugin):
-    """Keeps an MD5 per object as S3 and Swift do, and counts its reads."""
+    """Keeps an MD5 per object as S3 and Swift do, and counts its reads.
+
+    Copies write through :meth:`put_object_stream` as the base class's
+    ``put_copy_object`` does, which the S3 and Swift plugins use.
+    """
 
     stored_checksum = 'md5'
+    put_copy_object = bank_plugin.BankPlugin.put_copy_object
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,8 +113,13 @@ class KeptMd5Plugin(file_system_bank_plugin.FileSystemBankPlugin):
         return super().open_object_reader(key, context=context)
 
 
-class WrongBytesKeptMd5Plugin(WrongBytesPlugin, KeptMd5Plugin):
+class WrongBytesKeptMd5Plugin(KeptMd5Plugin):
     """Corrupts what it stores, and keeps the MD5 of the corrupt bytes."""
+
+    def put_object_stream(self, key, reader, size=None, context=None):
+        return super().put_object_stream(
+            key, _corrupt(bank_plugin.iter_chunks(reader)), size=size,
+            context=context)
 
 
 class _BrokenReader:
@@ -131,9 +148,9 @@ class UnreadablePlugin(file_system_bank_plugin.FileSystemBankPlugin):
 
 
 class FullDiskPlugin(file_system_bank_plugin.FileSystemBankPlugin):
-    """Refuses every streamed write, like a full destination."""
+    """Refuses every copied object, like a full destination."""
 
-    def put_object_stream(self, key, reader, size=None, context=None):
+    def put_copy_object(self, key, reader, size, algorithm, context=None):
         raise exception.BankUpdateObjectFailed(key=key,
                                                reason='No space left')
 
@@ -226,7 +243,7 @@ class BankMoverTest(BanksTestCase):
         objects = self._fill(10)
         bank_mover.copy_section(self.source, self.destination)
         with mock.patch.object(self.destination_bank.plugin,
-                               'put_object_stream', autospec=True) as put:
+                               'put_copy_object', autospec=True) as put:
             stats = bank_mover.copy_section(self.source, self.destination)
         put.assert_not_called()
         total = sum(len(d) for d in objects.values())
@@ -354,7 +371,7 @@ class BankMoverTest(BanksTestCase):
     def test_unexpected_plugin_error_becomes_copy_failed(self):
         self._fill(1)
         with mock.patch.object(self.destination_bank.plugin,
-                               'put_object_stream', autospec=True,
+                               'put_copy_object', autospec=True,
                                side_effect=RuntimeError('boom')):
             exc = self.assertRaises(exception.CopyFailed,
                                     bank_mover.copy_section, self.source,

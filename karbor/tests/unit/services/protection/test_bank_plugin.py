@@ -15,6 +15,7 @@
 import hashlib
 import io
 import json
+from unittest import mock
 
 import ddt
 import xxhash
@@ -193,6 +194,38 @@ class BankTest(base.TestCase):
         plugin.update_object('/blob', b'data')
         self.assertRaises(NotImplementedError, plugin.head_object, '/blob')
 
+    def test_default_copy_write_reads_the_object_back(self):
+        result = self.bank.put_copy_object('blob', [b'ab', b'cd'], 4,
+                                           'xxh3_128')
+        self.assertEqual({'size': 4,
+                          'xxh3_128': xxhash.xxh3_128(b'abcd').hexdigest()},
+                         result)
+        # The digest is of what the plugin holds: read after the write.
+        self.assertEqual([('update', '/blob'), ('get', '/blob')],
+                         self.plugin.calls)
+
+    def test_default_copy_write_reports_a_kept_digest_unread(self):
+        plugin = KeptChecksumPlugin()
+        self.assertEqual({'size': 4, 'sha256': 'kept'},
+                         plugin.put_copy_object('/blob', [b'data'], 4,
+                                                'sha256'))
+        self.assertEqual(0, plugin.reads)
+
+    def test_default_copy_write_checks_the_size(self):
+        self.assertRaises(exception.BankUpdateObjectFailed,
+                          self.bank.put_copy_object, '/blob', [b'abc'], 2,
+                          'md5')
+        self.assertNotIn('/blob', self.plugin.objects)
+
+    def test_default_copy_write_of_a_vanishing_object_fails(self):
+        with mock.patch.object(self.plugin, 'head_object', autospec=True,
+                               side_effect=exception.BankObjectNotFound(
+                                   key='/blob')):
+            exc = self.assertRaises(exception.BankUpdateObjectFailed,
+                                    self.bank.put_copy_object, '/blob',
+                                    [b'ab'], 2, 'md5')
+        self.assertIn('gone', str(exc))
+
     def test_object_reader_chunks(self):
         reader = bank_plugin.ObjectReader(io.BytesIO(b'abcdefg'),
                                           chunk_size=3)
@@ -278,6 +311,8 @@ class BankSectionTest(base.TestCase):
                           readonly.delete_object, 'k')
         self.assertRaises(exception.BankReadonlyViolation,
                           readonly.put_object_stream, 'k', [b'x'])
+        self.assertRaises(exception.BankReadonlyViolation,
+                          readonly.put_copy_object, 'k', [b'x'], 1, 'md5')
         nested = readonly.get_sub_section('sub', is_writable=True)
         self.assertFalse(nested.is_writable())
         self.assertEqual({'/checkpoints/cp1/k': 'v'}, self.plugin.objects)
@@ -311,6 +346,9 @@ class BankSectionTest(base.TestCase):
             '/checkpoints/cp1/blob'))
         self.assertRaises(exception.BankObjectNotFound,
                           self.section.get_object_size, 'missing')
+        self.section.put_copy_object('copied', [b'xy'], 2, 'md5')
+        self.assertEqual(b'xy',
+                         self.plugin.objects['/checkpoints/cp1/copied'])
 
     def test_read_only_view_of_a_section(self):
         self.section.update_object('k', 'v')

@@ -32,6 +32,7 @@ from karbor import exception
 from karbor.services.protection import bank_mover
 from karbor.services.protection import bank_plugin
 from karbor.services.protection.bank_plugins import file_system_bank_plugin
+from karbor.services.protection import checksums
 from karbor.tests.fixtures import byte_streams
 
 
@@ -122,6 +123,27 @@ class ObjectContract:
         # Overwriting replaces value and type.
         self.plugin.update_object('/v/int', 'now text')
         self.assertEqual('now text', self.plugin.get_object('/v/int'))
+
+    def test_copy_write_reports_the_digest_of_what_is_stored(self):
+        data = bytes(range(256)) * 40
+        chunks = [data[:1000], data[1000:]]
+        for algorithm in checksums.ALGORITHMS:
+            key = '/copy/' + algorithm
+            result = self.plugin.put_copy_object(key, iter(chunks),
+                                                 len(data), algorithm)
+            digest = checksums.new(algorithm)
+            digest.update(data)
+            self.assertEqual(digest.hexdigest(), result[algorithm],
+                             algorithm)
+            self.assertEqual(len(data), result['size'])
+            with self.plugin.open_object_reader(key) as reader:
+                self.assertEqual(data, reader.read())
+        self.assertRaises(exception.BankUpdateObjectFailed,
+                          self.plugin.put_copy_object, '/copy/short',
+                          iter(chunks), len(data) + 1,
+                          self.plugin.stored_checksum)
+        self.assertRaises(exception.BankObjectNotFound,
+                          self.plugin.head_object, '/copy/short')
 
     def test_missing_keys(self):
         for method in (self.plugin.get_object, self.plugin.head_object,

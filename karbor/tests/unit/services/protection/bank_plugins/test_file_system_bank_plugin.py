@@ -472,3 +472,88 @@ class FileSystemBankStreamTest(base.TestCase):
                           self.bank.open_object_reader, '/none')
         self.assertRaises(exception.BankObjectNotFound,
                           self.bank.head_object, '/none')
+
+
+@ddt.ddt
+class FileSystemBankCopyWriteTest(base.TestCase):
+    """put_copy_object: in place, read back through its own descriptor."""
+
+    def setUp(self):
+        super().setUp()
+        self.plugin = file_system_bank_plugin.FileSystemBankPlugin(
+            make_config(self.state_path,
+                        os.path.join(self.state_path, 'bank')))
+        self.bank = bank_plugin.Bank(self.plugin)
+
+    def _path(self, key):
+        return os.path.join(self.plugin.root, key.lstrip('/'))
+
+    @ddt.data('md5', 'sha256', 'xxh3_128')
+    def test_reports_the_digest_of_the_file(self, algorithm):
+        data = os.urandom(bank_plugin.HASH_CHUNK_SIZE * 2 + 3)
+        chunks = [data[:1000], data[1000:]]
+        result = self.bank.put_copy_object('/new/dir/obj', chunks,
+                                           len(data), algorithm)
+        expected = {'size': len(data),
+                    algorithm: bank_plugin.checksums.new(algorithm)}
+        expected[algorithm].update(data)
+        expected[algorithm] = expected[algorithm].hexdigest()
+        self.assertEqual(expected, result)
+        with open(self._path('/new/dir/obj'), 'rb') as f:
+            self.assertEqual(data, f.read())
+        # Written in place: no temporary file was made.
+        self.assertEqual(['obj'],
+                         os.listdir(os.path.dirname(self._path('/new/dir/o'))))
+
+    def test_digest_is_of_what_reads_back(self):
+        real_pread = os.pread
+
+        def flipped(fd, size, offset):
+            data = real_pread(fd, size, offset)
+            return bytes([data[0] ^ 1]) + data[1:] if data else data
+        with mock.patch.object(file_system_bank_plugin.os, 'pread',
+                               autospec=True, side_effect=flipped):
+            result = self.bank.put_copy_object('/o', [b'abc'], 3,
+                                               'xxh3_128')
+        self.assertEqual(xxhash.xxh3_128_hexdigest(b'`bc'),
+                         result['xxh3_128'])
+
+    def test_replaces_an_object_without_writing_through_links(self):
+        self.bank.update_object('/a/original', b'keep me')
+        os.link(self._path('/a/original'), self._path('/a/hard'))
+        outside = os.path.join(self.state_path, 'outside')
+        with open(outside, 'wb') as f:
+            f.write(b'not the bank')
+        os.symlink(outside, self._path('/a/soft'))
+        for key in ('/a/hard', '/a/soft'):
+            self.bank.put_copy_object(key, [b'copied'], 6, 'md5')
+            self.assertFalse(os.path.islink(self._path(key)))
+            self.assertEqual(b'copied',
+                             self.bank.open_object_reader(key).read())
+        self.assertEqual(b'keep me',
+                         self.bank.open_object_reader('/a/original').read())
+        with open(outside, 'rb') as f:
+            self.assertEqual(b'not the bank', f.read())
+
+    def test_wrong_size_or_failing_source_leaves_no_object(self):
+        def broken():
+            yield b'partial'
+            raise OSError(5, 'Input/output error')
+        for chunks, size in (([b'abcd'], 3), ([b'ab'], 3), (broken(), None)):
+            self.assertRaises(exception.BankUpdateObjectFailed,
+                              self.bank.put_copy_object, '/d/o', chunks,
+                              size, 'md5')
+            self.assertEqual([], self.bank.list_objects('/'))
+
+    def test_fsync_when_configured(self):
+        self.plugin._fsync = True
+        with mock.patch.object(file_system_bank_plugin.os, 'fsync',
+                               autospec=True) as fsync:
+            self.bank.put_copy_object('/o', [b'abc'], 3, 'md5')
+        self.assertEqual(1, fsync.call_count)
+
+    def test_a_directory_at_the_key_is_an_error(self):
+        self.bank.update_object('/d/inner', 'x')
+        self.assertRaises(exception.BankUpdateObjectFailed,
+                          self.bank.put_copy_object, '/d', [b'x'], 1, 'md5')
+        self.assertEqual('x', self.bank.get_object('/d/inner'))

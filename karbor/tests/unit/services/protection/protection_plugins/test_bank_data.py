@@ -118,7 +118,7 @@ class BankDataCopyOperationTest(base.TestCase):
         checkpoints.update_object(index_key, index)
         self.checkpoint_copy.reload()
         with mock.patch.object(
-                self.destination.bank.plugin, 'put_object_stream',
+                self.destination.bank.plugin, 'put_copy_object',
                 autospec=True, side_effect=exception.BankUpdateObjectFailed(
                     key='k', reason='disk full')):
             exc = self.assertRaises(exception.CopyFailed, self._copy)
