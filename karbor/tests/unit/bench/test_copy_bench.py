@@ -1,0 +1,47 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+
+import os
+
+from karbor.tests import base
+from karbor.tests.bench import copy_bench
+
+
+class VerifiedCopyFloorTest(base.TestCase):
+    """The benchmark's floor copies for real, or its timing means nothing."""
+
+    def _tree(self, root):
+        files = {}
+        for directory, _dirs, names in os.walk(root):
+            for name in names:
+                path = os.path.join(directory, name)
+                with open(path, 'rb') as f:
+                    files[os.path.relpath(path, root)] = f.read()
+        return files
+
+    def test_copies_every_file_whole(self):
+        source = os.path.join(self.state_path, 'source')
+        os.makedirs(os.path.join(source, 'a', 'b'))
+        contents = {'empty': b'', 'a/small': b'x' * 100,
+                    'a/b/large': os.urandom(2 * copy_bench.MiB + 5)}
+        for name, data in contents.items():
+            with open(os.path.join(source, name), 'wb') as f:
+                f.write(data)
+        target = os.path.join(self.state_path, 'target')
+        seconds = copy_bench.verified_copy_floor(source, target,
+                                                 chunk_size=1024 * 1024)
+        self.assertGreater(seconds, 0)
+        self.assertEqual(contents, self._tree(target))
+        # A file already at the target is an error, not overwritten.
+        self.assertRaises(FileExistsError, copy_bench.verified_copy_floor,
+                          source, target)
