@@ -13,6 +13,9 @@
 """Tests of karbor.db.sqlalchemy.engine."""
 
 import os
+import sqlite3
+import threading
+from unittest import mock
 
 import sqlalchemy as sa
 
@@ -64,3 +67,100 @@ class TestEngine(base.TestCase):
         self.assertIn('BEGIN IMMEDIATE', statements)
         self.assertLess(statements.index('BEGIN IMMEDIATE'),
                         statements.index('SELECT 1'))
+
+
+class TestSqliteTurn(base.TestCase):
+    """Threads of one process take turns at SQLite's write lock."""
+
+    def setUp(self):
+        super().setUp()
+        engine.reset()
+        self.addCleanup(engine.reset)
+        self.path = os.path.join(self.state_path, 'turn.sqlite')
+        self.flags(connection='sqlite:///%s?timeout=0.2' % self.path,
+                   group='database')
+        with engine.writer() as session:
+            session.execute(sa.text('CREATE TABLE t (x INTEGER)'))
+        self.turn = engine._STATE['sqlite_turn']
+
+    def _count(self):
+        with engine.reader() as session:
+            return session.execute(sa.text('SELECT count(*) FROM t')).scalar()
+
+    def test_a_transaction_waits_for_the_turn_then_runs(self):
+        holding = threading.Event()
+        release = threading.Event()
+        order = []
+
+        def first():
+            with engine.writer() as session:
+                session.execute(sa.text('INSERT INTO t VALUES (1)'))
+                holding.set()
+                release.wait(5)
+                order.append('first')
+
+        def second():
+            holding.wait(5)
+            with engine.writer() as session:
+                # The transaction begins with its first statement.
+                session.execute(sa.text('INSERT INTO t VALUES (2)'))
+                order.append('second')
+
+        threads = [threading.Thread(target=first),
+                   threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        holding.wait(5)
+        self.assertTrue(self.turn.taken())
+        # Longer than SQLite's busy timeout here: the second would have
+        # failed with "database is locked" without the turn to wait on.
+        threads[1].join(0.5)
+        self.assertTrue(threads[1].is_alive())
+        release.set()
+        for thread in threads:
+            thread.join(5)
+        self.assertEqual(['first', 'second'], order)
+        self.assertEqual(2, self._count())
+        self.assertFalse(self.turn.taken())
+
+    def test_turn_given_back_when_the_transaction_fails(self):
+        def fail():
+            with engine.writer() as session:
+                session.execute(sa.text('INSERT INTO t VALUES (1)'))
+                raise RuntimeError('boom')
+        self.assertRaises(RuntimeError, fail)
+        self.assertFalse(self.turn.taken())
+        self.assertEqual(0, self._count())
+
+    def test_turn_given_back_when_begin_fails(self):
+        # Another process's transaction holds the file longer than the
+        # busy timeout.
+        other = sqlite3.connect(self.path, isolation_level=None)
+        self.addCleanup(other.close)
+        other.execute('BEGIN EXCLUSIVE')
+        exc = self.assertRaises(sa.exc.OperationalError, self._count)
+        self.assertIn('database is locked', str(exc))
+        self.assertFalse(self.turn.taken())
+        other.execute('ROLLBACK')
+        self.assertEqual(0, self._count())
+
+    def test_a_long_wait_falls_back_on_sqlite(self):
+        # A thread waiting for the turn while holding what the holder
+        # waits for must not wait forever: past the timeout it goes on
+        # without the turn, and does not give back one it did not take.
+        self.assertTrue(self.turn.take())
+        self.addCleanup(self.turn.give_back)
+        with mock.patch.object(self.turn, 'timeout', 0.05):
+            with engine.writer() as session:
+                session.execute(sa.text('INSERT INTO t VALUES (1)'))
+        self.assertTrue(self.turn.taken())
+        self.assertEqual(1, self._count_without_turn())
+
+    def _count_without_turn(self):
+        with sqlite3.connect(self.path) as connection:
+            return connection.execute('SELECT count(*) FROM t').fetchone()[0]
+
+    def test_a_forked_child_starts_with_free_turns(self):
+        self.assertTrue(self.turn.take())
+        engine._forget_turns()
+        self.assertFalse(self.turn.taken())
