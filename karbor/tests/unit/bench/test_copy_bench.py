@@ -15,19 +15,11 @@ import os
 
 from karbor.tests import base
 from karbor.tests.bench import copy_bench
+from karbor.tests.fixtures import file_trees
 
 
 class VerifiedCopyFloorTest(base.TestCase):
     """The benchmark's floor copies for real, or its timing means nothing."""
-
-    def _tree(self, root):
-        files = {}
-        for directory, _dirs, names in os.walk(root):
-            for name in names:
-                path = os.path.join(directory, name)
-                with open(path, 'rb') as f:
-                    files[os.path.relpath(path, root)] = f.read()
-        return files
 
     def test_copies_every_file_whole(self):
         source = os.path.join(self.state_path, 'source')
@@ -41,7 +33,7 @@ class VerifiedCopyFloorTest(base.TestCase):
         seconds = copy_bench.verified_copy_floor(source, target,
                                                  chunk_size=1024 * 1024)
         self.assertGreater(seconds, 0)
-        self.assertEqual(contents, self._tree(target))
+        self.assertEqual(contents, file_trees.read_tree(target))
         # A file already at the target is an error, not overwritten.
         self.assertRaises(FileExistsError, copy_bench.verified_copy_floor,
                           source, target)

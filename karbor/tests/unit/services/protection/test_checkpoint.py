@@ -28,6 +28,7 @@ from karbor.services.protection.bank_plugins import file_system_bank_plugin
 from karbor.services.protection import checkpoint
 from karbor.services.protection import graph
 from karbor.tests import base
+from karbor.tests.fixtures import file_trees
 from karbor.tests.unit.services.protection.bank_plugins import (
     test_file_system_bank_plugin as fs_test)
 
@@ -433,22 +434,13 @@ class CreateCopyTest(CheckpointTestBase):
         self.source.get_resource_bank_section('srv-1').update_object(
             'metadata', {'a': 1})
 
-    def _files(self, root):
-        found = {}
-        for directory, _dirs, files in os.walk(root):
-            for name in files:
-                path = os.path.join(directory, name)
-                with open(path, 'rb') as f:
-                    found[path] = f.read()
-        return found
-
     def test_layout_in_the_destination_only(self):
-        before = self._files(self.bank_dir)
+        before = file_trees.read_tree(self.bank_dir)
         with self._frozen(datetime.datetime(2025, 1, 1, 0, 0, 0)):
             copy = self.dest.create_copy(self.source, copy_id='copy-1',
                                          destination='az2',
                                          source_bank='karbor-fs-bank-plugin')
-        self.assertEqual(before, self._files(self.bank_dir))
+        self.assertEqual(before, file_trees.read_tree(self.bank_dir))
         keys = bank_plugin.Bank(self.dest_plugin).list_objects('/')
         self.assertEqual(sorted([
             '/checkpoints/copy-1/index.json',

@@ -32,6 +32,7 @@ from karbor.services.protection import manager
 from karbor.services.protection.protection_plugins import bank_data
 from karbor.services.protection.protection_plugins import noop
 from karbor.tests import base
+from karbor.tests.fixtures import file_trees
 from karbor.tests.unit.services.protection import fake_protection as fakes
 
 FAILING_PROVIDER_ID = 'f0000000-0000-4000-8000-00000000000f'
@@ -635,15 +636,6 @@ class CopyTestBase(ManagerTestBase):
     def row(self, copy_id):
         return objects.CheckpointCopy.get_by_id(self.records.admin, copy_id)
 
-    def bank_files(self, path):
-        found = {}
-        for root, _dirs, files in os.walk(path):
-            for name in files:
-                full = os.path.join(root, name)
-                with open(full, 'rb') as f:
-                    found[os.path.relpath(full, path)] = f.read()
-        return found
-
     def main_bank_path(self, provider_id=fakes.PROVIDER_ID):
         return os.path.join(self.directory, provider_id)
 
@@ -652,7 +644,7 @@ class CopyTest(CopyTestBase):
 
     def test_copy_two_checkpoints(self):
         sources = [self.protect()['id'] for _ in range(2)]
-        main_before = self.bank_files(self.main_bank_path())
+        main_before = file_trees.read_tree(self.main_bank_path())
         result = self.copy()
 
         pairs = result['checkpoint_id']
@@ -666,7 +658,7 @@ class CopyTest(CopyTestBase):
                           result['plan_id']))
         # The main bank is only read.
         self.assertEqual(main_before,
-                         self.bank_files(self.main_bank_path()))
+                         file_trees.read_tree(self.main_bank_path()))
         for pair in pairs:
             copy = self.copy_checkpoint(pair['checkpoint_copy_id'])
             source = self.provider().get_checkpoint(
@@ -742,7 +734,7 @@ class CopyTest(CopyTestBase):
         self.protect()
         self.copy()
         logs = len(self.records.operation_logs())
-        dest_files = self.bank_files(self.destination().bank.plugin.root)
+        dest_files = file_trees.read_tree(self.destination().bank.plugin.root)
         e = self.assertRaises(exception.NothingToCopy, self.copy)
         self.assertEqual(409, e.code)
         self.assertIn('already copied', str(e))
@@ -750,7 +742,7 @@ class CopyTest(CopyTestBase):
         self.assertEqual(1, len(self.rows()))
         self.assertEqual(
             dest_files,
-            self.bank_files(self.destination().bank.plugin.root))
+            file_trees.read_tree(self.destination().bank.plugin.root))
         # Another destination is another matter.
         self.copy(destination='dr')
         self.assertEqual(['az2', 'dr'],
@@ -797,7 +789,7 @@ class CopyTest(CopyTestBase):
         fakes.make_checkpoint(provider, status='available')
         dest_root = self.destination(
             'az2', FAILING_PROVIDER_ID).bank.plugin.root
-        before = self.bank_files(dest_root)
+        before = file_trees.read_tree(dest_root)
         e = self.assertRaises(exception.CopyNotSupported, self.copy,
                               provider_id=FAILING_PROVIDER_ID)
         self.assertEqual(400, e.code)
@@ -805,7 +797,7 @@ class CopyTest(CopyTestBase):
         self.assertNotIn(constants.VOLUME_RESOURCE_TYPE, str(e))
         self.assertEqual([], self.rows())
         self.assertEqual([], self.records.operation_logs())
-        self.assertEqual(before, self.bank_files(dest_root))
+        self.assertEqual(before, file_trees.read_tree(dest_root))
 
     def test_failed_copy_then_retry(self):
         source = self.protect(provider_id=COPY_FAILING_PROVIDER_ID,
@@ -938,7 +930,7 @@ class CopyLifeTest(CopyTestBase):
             self.ctx, fakes.PROVIDER_ID, self.copy_id)['copy_of'])
 
     def test_delete_copy_keeps_source(self):
-        source_files = self.bank_files(self.main_bank_path())
+        source_files = file_trees.read_tree(self.main_bank_path())
         self.manager.delete(self.ctx, fakes.PROVIDER_ID, self.copy_id)
         self.wait()
         self.assertEqual('deleted', self.copy_checkpoint(self.copy_id).status)
@@ -947,19 +939,19 @@ class CopyLifeTest(CopyTestBase):
                 fakes.VOLUME['id']).list_objects())
         self.assertEqual([], self.rows())
         self.assertEqual(source_files,
-                         self.bank_files(self.main_bank_path()))
+                         file_trees.read_tree(self.main_bank_path()))
         # The source can be copied again.
         again = self.copy()['checkpoint_id'][0]
         self.assertEqual(self.source, again['checkpoint_protect_id'])
         self.assertNotEqual(self.copy_id, again['checkpoint_copy_id'])
 
     def test_delete_source_keeps_copy(self):
-        copy_files = self.bank_files(self.destination().bank.plugin.root)
+        copy_root = self.destination().bank.plugin.root
+        copy_files = file_trees.read_tree(copy_root)
         self.manager.delete(self.ctx, fakes.PROVIDER_ID, self.source)
         self.wait()
         self.assertEqual('deleted', self.status(self.source))
-        self.assertEqual(copy_files,
-                         self.bank_files(self.destination().bank.plugin.root))
+        self.assertEqual(copy_files, file_trees.read_tree(copy_root))
         self.assertEqual(['available'], [r.status for r in self.rows()])
         views = self.manager.list_checkpoints(self.ctx, fakes.PROVIDER_ID)
         self.assertEqual([self.copy_id], [v['id'] for v in views])
