@@ -278,8 +278,9 @@ def load_copy_destinations(config, provider_name, main_bank=None):
 
 
 def _check_distinct_storage(provider_name, main_bank, destinations):
-    # A copy into the bank it comes from is lost with it, which defeats
-    # copying; plugins that expose their storage root can be checked.
+    # A copy into the bank it comes from, or into a directory inside it or
+    # around it, is lost with it, which defeats copying; plugins that
+    # expose their storage root can be checked.
     seen = {}
     if main_bank is not None:
         root = getattr(main_bank.plugin, 'root', None)
@@ -289,10 +290,18 @@ def _check_distinct_storage(provider_name, main_bank, destinations):
         root = getattr(destination.bank.plugin, 'root', None)
         if root is None:
             continue
-        if root in seen:
-            raise _destination_error(provider_name, name,
-                                     'it stores into the same place as %s '
-                                     '(%s)' % (seen[root], root))
+        for other, label in seen.items():
+            shared = os.path.commonpath([root, other])
+            if shared == root == other:
+                reason = 'it stores into the same place as'
+            elif shared == other:
+                reason = 'it stores inside the directory of'
+            elif shared == root:
+                reason = 'its directory holds that of'
+            else:
+                continue
+            raise _destination_error(provider_name, name, '%s %s (%s)'
+                                     % (reason, label, other))
         seen[root] = 'copy destination %s' % name
 
 

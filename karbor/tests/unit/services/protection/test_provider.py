@@ -513,12 +513,33 @@ class CopyDestinationTest(ProviderTestBase):
             'az2', path=main))
         self.assertIn('main bank', message)
 
+    def test_destination_may_not_nest_with_the_main_bank(self):
+        main = os.path.join(self.state_path, 'bank-prov-1')
+        # Inside the main bank's directory...
+        message = self._assert_not_loaded('az2', None, destination_section(
+            'az2', path=os.path.join(main, 'karbor', 'az2')))
+        self.assertIn('inside the directory of the main bank', message)
+        # ...or around it.
+        message = self._assert_not_loaded('az2', None, destination_section(
+            'az2', path=self.state_path, bank_object_container='bank-prov-1'))
+        self.assertIn('holds that of the main bank', message)
+        # A sibling directory is fine.
+        self.assertEqual(['az2'], list(self._provider(
+            'az2', None, destination_section(
+                'az2', path=main + '-az2')).copy_destinations))
+
     def test_two_destinations_may_not_share_storage(self):
         message = self._assert_not_loaded(
             'a, b', None,
             destination_section('a', path=self._bank_dir('x')) +
             destination_section('b', path=self._bank_dir('x')))
-        self.assertIn('copy destination a', message)
+        self.assertIn('same place as copy destination a', message)
+        message = self._assert_not_loaded(
+            'a, b', None,
+            destination_section('a', path=self._bank_dir('x')) +
+            destination_section('b', path=os.path.join(
+                self._bank_dir('x'), 'karbor', 'b')))
+        self.assertIn('inside the directory of copy destination a', message)
 
     def test_bad_names(self):
         self.assertIn('listed twice', self._assert_not_loaded(
