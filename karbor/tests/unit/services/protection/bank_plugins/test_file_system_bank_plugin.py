@@ -360,7 +360,8 @@ class FileSystemBankListTest(base.TestCase):
         self.assertEqual({base_dir}, set(scanned))
 
 
-class FileSystemBankStreamTest(base.TestCase):
+class FileSystemBankTestCase(base.TestCase):
+    """A file-system bank in the test's directory, and its Bank."""
 
     def setUp(self):
         super().setUp()
@@ -368,6 +369,9 @@ class FileSystemBankStreamTest(base.TestCase):
             make_config(self.state_path,
                         os.path.join(self.state_path, 'bank')))
         self.bank = bank_plugin.Bank(self.plugin)
+
+
+class FileSystemBankStreamTest(FileSystemBankTestCase):
 
     def test_stream_round_trip(self):
         data = os.urandom(3 * 1024 * 1024 + 17)
@@ -475,15 +479,8 @@ class FileSystemBankStreamTest(base.TestCase):
 
 
 @ddt.ddt
-class FileSystemBankCopyWriteTest(base.TestCase):
+class FileSystemBankCopyWriteTest(FileSystemBankTestCase):
     """put_copy_object: in place, read back through its own descriptor."""
-
-    def setUp(self):
-        super().setUp()
-        self.plugin = file_system_bank_plugin.FileSystemBankPlugin(
-            make_config(self.state_path,
-                        os.path.join(self.state_path, 'bank')))
-        self.bank = bank_plugin.Bank(self.plugin)
 
     def _path(self, key):
         return os.path.join(self.plugin.root, key.lstrip('/'))
