@@ -40,13 +40,13 @@ class _SqliteTurn:
     keeps missing the moments the lock is free while newcomers take it,
     and a few requests wait many times longer than the others (measured:
     with four clients creating plans on karbor-all, a p99 of about six
-    times the mean). Threads of
-    one process instead queue on this lock, taken before BEGIN IMMEDIATE
-    and released when the transaction ends, so the lock passes straight to
-    a waiter. Other processes sharing the file still meet SQLite's own
-    waiting. A wait longer than ``timeout`` (SQLite's default busy timeout)
-    gives up the turn and falls back on SQLite's waiting, so a transaction
-    never waits forever for one that waits for it.
+    times the mean). Threads of one process instead queue on this lock,
+    taken before BEGIN IMMEDIATE and released when the transaction ends,
+    so the lock passes straight to a waiter. Other processes sharing the
+    file still meet SQLite's own waiting. A wait longer than ``timeout``
+    (SQLite's default busy timeout) gives up the turn and falls back on
+    SQLite's waiting, so a transaction never waits forever for one that
+    waits for it.
     """
 
     timeout = 5

@@ -291,18 +291,29 @@ def _check_distinct_storage(provider_name, main_bank, destinations):
         if root is None:
             continue
         for other, label in seen.items():
-            shared = os.path.commonpath([root, other])
-            if shared == root == other:
-                reason = 'it stores into the same place as'
-            elif shared == other:
-                reason = 'it stores inside the directory of'
-            elif shared == root:
-                reason = 'its directory holds that of'
-            else:
-                continue
-            raise _destination_error(provider_name, name, '%s %s (%s)'
-                                     % (reason, label, other))
+            reason = _storage_overlap(root, other)
+            if reason:
+                raise _destination_error(provider_name, name, '%s %s (%s)'
+                                         % (reason, label, other))
         seen[root] = 'copy destination %s' % name
+
+
+def _storage_overlap(root, other):
+    """How storage ``root`` overlaps ``other``, or None if it does not.
+
+    Roots are absolute directories (file-system banks) or URLs of a bucket
+    or container (object stores), which overlap only when equal.
+    """
+    if root == other:
+        return 'it stores into the same place as'
+    if not (os.path.isabs(root) and os.path.isabs(other)):
+        return None
+    shared = os.path.commonpath([root, other])
+    if shared == other:
+        return 'it stores inside the directory of'
+    if shared == root:
+        return 'its directory holds that of'
+    return None
 
 
 class PluggableProtectionProvider:

@@ -201,7 +201,7 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
 
         See :meth:`BankPlugin.put_copy_object`. A copy makes many small
         objects, for which a temporary file, a rename and a second open
-        for the read-back were half the system calls. The file is always
+        for the read-back were a third of the system calls. The file is always
         created afresh (a previous one is unlinked first), so a hard or
         symbolic link at the key never leads the write to other data.
         """

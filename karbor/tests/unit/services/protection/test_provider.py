@@ -318,6 +318,14 @@ class KwargsBankPlugin(NoSectionBankPlugin):
         self.section = kwargs.get('section')
 
 
+class ObjectStoreLikeBankPlugin(KwargsBankPlugin):
+    """Stores "in a bucket": its root is a URL, as S3's and Swift's are."""
+
+    @property
+    def root(self):
+        return 's3:http://127.0.0.1:9000/%s' % self.section.split(':')[-1]
+
+
 def destination_section(name, bank='karbor-fs-bank-plugin', path=None,
                         **options):
     lines = ['', '[copy_destination:%s]' % name]
@@ -527,6 +535,14 @@ class CopyDestinationTest(ProviderTestBase):
         self.assertEqual(['az2'], list(self._provider(
             'az2', None, destination_section(
                 'az2', path=main + '-az2')).copy_destinations))
+
+    def test_object_store_destinations_beside_a_directory(self):
+        # URLs and directories are compared without mixing them up.
+        store = __name__ + '.ObjectStoreLikeBankPlugin'
+        prov = self._provider(
+            'az2, dr', None, destination_section('az2', bank=store) +
+            destination_section('dr', bank=store))
+        self.assertEqual(['az2', 'dr'], list(prov.copy_destinations))
 
     def test_two_destinations_may_not_share_storage(self):
         message = self._assert_not_loaded(
