@@ -220,11 +220,15 @@ class DbQuotaDriver:
                   if delta}
         if not deltas:
             return []
-        limits = self.get_project_quotas(context, project_id, usages=False)
         try:
-            return _db().quota_reserve(
-                context, {name: limits[name] for name in deltas}, deltas,
-                self._expiry(expire), project_id)
+            # Limits and usages read in the transaction that reserves: one
+            # transaction instead of three, and no limit changed between.
+            with _db().transaction():
+                limits = self.get_project_quotas(context, project_id,
+                                                 usages=False)
+                return _db().quota_reserve(
+                    context, {name: limits[name] for name in deltas},
+                    deltas, self._expiry(expire), project_id)
         except exception.OverQuota as e:
             overs = [name for name in deltas
                      if name in e.kwargs.get('overs', '').split(', ')]

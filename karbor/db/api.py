@@ -67,6 +67,15 @@ def get_instance():
 class Connection(metaclass=abc.ABCMeta):
     """Abstract database API. See the module docstring for conventions."""
 
+    @abc.abstractmethod
+    def transaction(self):
+        """A context manager: one writing transaction for a group of calls.
+
+        The calls this thread makes inside it share one transaction,
+        committed when the block ends and rolled back if it raises. Keep
+        the block to database calls: on SQLite it holds the write lock.
+        """
+
     # --- services ----------------------------------------------------------
 
     @abc.abstractmethod

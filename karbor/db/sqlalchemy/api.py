@@ -138,6 +138,10 @@ def _plan_resource_rows(plan_id, resources):
 class Connection(api.Connection):
     """SQLAlchemy implementation of Karbor's database API."""
 
+    def transaction(self):
+        # Writers opened inside, by this thread, join it (see engine).
+        return engine.writer()
+
     # --- generic helpers ---------------------------------------------------
 
     def _get(self, kind, context, value):

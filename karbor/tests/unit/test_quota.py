@@ -16,8 +16,10 @@ import datetime
 
 import ddt
 from oslo_utils import timeutils
+import sqlalchemy as sa
 
 from karbor import context
+from karbor.db.sqlalchemy import engine as db_engine
 from karbor import exception
 from karbor import quota
 from karbor.tests import base
@@ -93,6 +95,26 @@ class TestQuotas(base.TestCase):
                          detail['plans'])
         self.assertEqual({'limit': -1, 'in_use': 0, 'reserved': 0},
                          detail['checkpoints'])
+
+    def test_reserve_is_one_transaction(self):
+        # The limits are read in the transaction that reserves.
+        self.quotas.update_project_quotas(self.admin, PROJECT, {'plans': 1})
+        begun = []
+
+        def count(connection):
+            begun.append(connection)
+        engine = db_engine.get_engine()
+        sa.event.listen(engine, 'begin', count)
+        self.addCleanup(sa.event.remove, engine, 'begin', count)
+        reservations = self.quotas.reserve(self.ctx, plans=1)
+        self.assertEqual(1, len(begun))
+        self.assertRaises(exception.PlanLimitExceeded, self.quotas.reserve,
+                          self.ctx, plans=1)
+        self.assertEqual(2, len(begun))
+        self.quotas.rollback(self.ctx, reservations)
+        self.assertEqual({'limit': 1, 'in_use': 0, 'reserved': 0},
+                         self.quotas.get_project_quotas(self.ctx,
+                                                        PROJECT)['plans'])
 
     def test_over_quota_is_the_resource_specific_413(self):
         self.quotas.commit(self.ctx, self.quotas.reserve(self.ctx, plans=2))
