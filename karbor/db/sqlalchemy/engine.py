@@ -136,8 +136,10 @@ def get_context_manager():
         if manager is None:
             manager = enginefacade.transaction_context()
             # Upstream relied on foreign keys; SQLite only honours them
-            # when asked.
-            manager.configure(sqlite_fk=True)
+            # when asked. thread_checkin makes every connection check-in
+            # sleep(0) so that eventlet's green threads get a turn; Karbor
+            # runs on OS threads, for which it only hands the GIL away.
+            manager.configure(sqlite_fk=True, thread_checkin=False)
             engine = manager.writer.get_engine()
             if engine.dialect.name == 'sqlite':
                 _STATE['sqlite_turn'] = _serialize_sqlite_transactions(

@@ -56,6 +56,13 @@ class TestEngine(base.TestCase):
             self.assertEqual(1, session.execute(
                 sa.text('SELECT count(*) FROM t')).scalar())
 
+    def test_no_eventlet_yield_at_connection_checkin(self):
+        self._use('yield.sqlite')
+        with mock.patch('time.sleep', autospec=True) as sleep:
+            with engine.writer() as session:
+                session.execute(sa.text('SELECT 1'))
+        sleep.assert_not_called()
+
     def test_sqlite_transactions_begin_immediate(self):
         self._use('lock.sqlite')
         statements = []
