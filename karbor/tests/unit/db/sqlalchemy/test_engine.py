@@ -71,9 +71,38 @@ class TestEngine(base.TestCase):
                         statements.append(stmt))
         with engine.reader() as session:
             session.execute(sa.text('SELECT 1'))
-        self.assertIn('BEGIN IMMEDIATE', statements)
-        self.assertLess(statements.index('BEGIN IMMEDIATE'),
-                        statements.index('SELECT 1'))
+        # Not oslo.db's deferred BEGIN first, which had to be committed.
+        self.assertEqual(['BEGIN IMMEDIATE', 'SELECT 1'], statements)
+
+
+class TestSerializeOtherBegin(base.TestCase):
+    """A deferred-BEGIN listener left in place is committed, not nested."""
+
+    def test_deferred_transaction_is_committed_first(self):
+        path = os.path.join(self.state_path, 'other.sqlite')
+        other = sa.create_engine('sqlite:///' + path,
+                                 isolation_level='AUTOCOMMIT')
+        self.addCleanup(other.dispose)
+
+        def deferred_begin(connection):
+            connection.exec_driver_sql('BEGIN')
+            connection.info['in_transaction'] = True
+
+        def end(connection):
+            connection.info.pop('in_transaction', None)
+        sa.event.listen(other, 'begin', deferred_begin)
+        sa.event.listen(other, 'commit', end)
+        sa.event.listen(other, 'rollback', end)
+        turn = engine._serialize_sqlite_transactions(other)
+        statements = []
+        sa.event.listen(other, 'before_cursor_execute',
+                        lambda conn, cur, stmt, *args:
+                        statements.append(stmt))
+        with other.begin() as connection:
+            connection.exec_driver_sql('SELECT 1')
+        self.assertEqual(['BEGIN', 'COMMIT', 'BEGIN IMMEDIATE', 'SELECT 1'],
+                         statements)
+        self.assertFalse(turn.taken())
 
 
 class TestSqliteTurn(base.TestCase):
