@@ -34,6 +34,7 @@ Reservations not committed or rolled back expire after
 
 import datetime
 
+from oslo_db import api as oslo_db_api
 from oslo_utils import timeutils
 
 from karbor.common import constants
@@ -221,20 +222,29 @@ class DbQuotaDriver:
         if not deltas:
             return []
         try:
-            # Limits and usages read in the transaction that reserves: one
-            # transaction instead of three, and no limit changed between.
-            with _db().transaction():
-                limits = self.get_project_quotas(context, project_id,
-                                                 usages=False)
-                return _db().quota_reserve(
-                    context, {name: limits[name] for name in deltas},
-                    deltas, self._expiry(expire), project_id)
+            return self._reserve(context, deltas, self._expiry(expire),
+                                 project_id)
         except exception.OverQuota as e:
             overs = [name for name in deltas
                      if name in e.kwargs.get('overs', '').split(', ')]
             if len(overs) == 1 and overs[0] in _LIMIT_EXCEEDED:
-                raise _LIMIT_EXCEEDED[overs[0]](allowed=limits[overs[0]])
+                raise _LIMIT_EXCEEDED[overs[0]](
+                    allowed=e.kwargs['quotas'][overs[0]])
             raise
+
+    # A deadlock aborts the whole transaction (PostgreSQL refuses any
+    # statement after it): it is retried whole, here, not statement by
+    # statement inside it.
+    @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
+    def _reserve(self, context, deltas, expire, project_id):
+        # Limits and usages read in the transaction that reserves: one
+        # transaction instead of three, and no limit changed between.
+        with _db().transaction():
+            limits = self.get_project_quotas(context, project_id,
+                                             usages=False)
+            return _db().quota_reserve(
+                context, {name: limits[name] for name in deltas}, deltas,
+                expire, project_id)
 
     def commit(self, context, reservations, project_id=None):
         """Apply reservations to the usages."""

@@ -492,7 +492,8 @@ class Connection(metaclass=abc.ABCMeta):
         """Check ``deltas`` against ``limits`` and reserve them, atomically.
 
         ``limits`` is ``{resource: limit}`` (-1: unlimited); the
-        reservations expire at ``expire``.
+        reservations expire at ``expire``. Callers retry on deadlock,
+        with the transaction it may run in (see ``transaction``).
 
         :raises karbor.exception.OverQuota: with ``overs``, ``quotas`` and
             ``usages`` keyword arguments, when a positive delta exceeds its

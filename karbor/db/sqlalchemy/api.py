@@ -20,6 +20,7 @@ versioned objects.
 """
 
 import contextlib
+import functools
 
 from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
@@ -135,6 +136,26 @@ def _plan_resource_rows(plan_id, resources):
             for res in resources or ()]
 
 
+def _retry_on_deadlock(function):
+    """Run ``function`` again, up to five times, after a deadlock.
+
+    oslo.db's own ``retry_on_deadlock`` only marks a function for its
+    DBAPI loader, which Karbor does not use: it never retried anything.
+    A call made inside an enclosing transaction is not retried: a deadlock
+    aborts that whole transaction (PostgreSQL refuses any statement after
+    it), so only its outermost caller can run it again.
+    """
+    retrying = oslo_db_api.wrap_db_retry(max_retries=5,
+                                         retry_on_deadlock=True)(function)
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        if engine.in_transaction():
+            return function(*args, **kwargs)
+        return retrying(*args, **kwargs)
+    return call
+
+
 class Connection(api.Connection):
     """SQLAlchemy implementation of Karbor's database API."""
 
@@ -229,15 +250,15 @@ class Connection(api.Connection):
             filters['disabled'] = disabled
         return self.service_get_all(context, filters)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def service_create(self, context, values):
         return self._create(_SERVICES, values)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def service_update(self, context, service_id, values):
         return self._update(_SERVICES, context, service_id, values)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def service_destroy(self, context, service_id):
         return self._destroy(_SERVICES, context, service_id)
 
@@ -272,7 +293,7 @@ class Connection(api.Connection):
         session.expire(plan, ['resources'])
         list(plan.resources)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def plan_create(self, context, values):
         values = dict(values)
         resources = values.pop('resources', None) or []
@@ -285,7 +306,7 @@ class Connection(api.Connection):
             self._replace_resources(session, plan, resources)
             return plan
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def plan_update(self, context, plan_id, values):
         values = dict(values)
         resources = values.pop('resources', None)
@@ -297,14 +318,14 @@ class Connection(api.Connection):
                 self._replace_resources(session, plan, resources)
             return plan
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def plan_resources_update(self, context, plan_id, resources):
         with _writing(models.Plan) as session:
             plan = _get_row(session, _PLANS, context, plan_id)
             self._replace_resources(session, plan, resources)
             return list(plan.resources)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def plan_destroy(self, context, plan_id):
         with _writing(models.Plan) as session:
             plan = _get_row(session, _PLANS, context, plan_id)
@@ -331,15 +352,15 @@ class Connection(api.Connection):
                              sort_dirs, filters, offset,
                              project_id=project_id)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def restore_create(self, context, values):
         return self._create(_RESTORES, values)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def restore_update(self, context, restore_id, values):
         return self._update(_RESTORES, context, restore_id, values)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def restore_destroy(self, context, restore_id):
         return self._destroy(_RESTORES, context, restore_id)
 
@@ -364,7 +385,7 @@ class Connection(api.Connection):
             session.flush()
             return row
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def restore_update_resource_status(self, context, restore_id, key,
                                        status, reason=None):
         return self._update_resource_status(_RESTORES, context, restore_id,
@@ -387,19 +408,19 @@ class Connection(api.Connection):
                              sort_keys, sort_dirs, filters, offset,
                              project_id=project_id)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def verification_create(self, context, values):
         return self._create(_VERIFICATIONS, values)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def verification_update(self, context, verification_id, values):
         return self._update(_VERIFICATIONS, context, verification_id, values)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def verification_destroy(self, context, verification_id):
         return self._destroy(_VERIFICATIONS, context, verification_id)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def verification_update_resource_status(self, context, verification_id,
                                             key, status, reason=None):
         return self._update_resource_status(_VERIFICATIONS, context,
@@ -423,16 +444,16 @@ class Connection(api.Connection):
                              sort_keys, sort_dirs, filters, offset,
                              project_id=project_id)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def operation_log_create(self, context, values):
         return self._create(_OPERATION_LOGS, values)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def operation_log_update(self, context, operation_log_id, values):
         return self._update(_OPERATION_LOGS, context, operation_log_id,
                             values)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def operation_log_destroy(self, context, operation_log_id):
         return self._destroy(_OPERATION_LOGS, context, operation_log_id)
 
@@ -445,24 +466,24 @@ class Connection(api.Connection):
         return self._get_all(_CHECKPOINT_RECORDS, context, marker, limit,
                              sort_keys, sort_dirs, filters, offset)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def checkpoint_record_create(self, context, values):
         return self._create(_CHECKPOINT_RECORDS, values)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def checkpoint_record_update(self, context, checkpoint_record_id,
                                  values):
         return self._update(_CHECKPOINT_RECORDS, context,
                             checkpoint_record_id, values)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def checkpoint_record_destroy(self, context, checkpoint_record_id):
         return self._destroy(_CHECKPOINT_RECORDS, context,
                              checkpoint_record_id)
 
     # --- checkpoint copies -------------------------------------------------
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def checkpoint_copy_create(self, context, values):
         try:
             return self._create(_CHECKPOINT_COPIES, values)
@@ -480,11 +501,11 @@ class Connection(api.Connection):
         return self._get_all(_CHECKPOINT_COPIES, context, marker, limit,
                              sort_keys, sort_dirs, filters, offset)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def checkpoint_copy_update(self, context, copy_id, values):
         return self._update(_CHECKPOINT_COPIES, context, copy_id, values)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def checkpoint_copy_claim_for_retry(self, context, copy_id, values):
         model = models.CheckpointCopy
         values = dict(values)
@@ -502,7 +523,7 @@ class Connection(api.Connection):
             result = session.execute(stmt)
             return result.rowcount == 1
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def checkpoint_copy_destroy(self, context, copy_id):
         model = models.CheckpointCopy
         with _writing(model) as session:
@@ -521,19 +542,19 @@ class Connection(api.Connection):
         return self._get_all(_TRIGGERS, context, marker, limit, sort_keys,
                              sort_dirs, filters, offset)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def trigger_create(self, context, values):
         return self._create(_TRIGGERS, values)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def trigger_update(self, context, trigger_id, values):
         return self._update(_TRIGGERS, context, trigger_id, values)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def trigger_destroy(self, context, trigger_id):
         return self._destroy(_TRIGGERS, context, trigger_id)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def trigger_execution_create(self, context, trigger_id, time):
         with _writing(models.TriggerExecution) as session:
             row = models.TriggerExecution(id=uuidutils.generate_uuid(),
@@ -550,7 +571,7 @@ class Connection(api.Connection):
                 sa.select(model).where(query.not_deleted(model))
                 .order_by(model.execution_time.asc()).limit(1)).first()
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def trigger_execution_update(self, context, execution_id, current_time,
                                  new_time):
         model = models.TriggerExecution
@@ -564,7 +585,7 @@ class Connection(api.Connection):
                         updated_at=timeutils.utcnow()))
             return result.rowcount == 1
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def trigger_execution_delete(self, context, execution_id=None,
                                  trigger_id=None):
         model = models.TriggerExecution
@@ -587,19 +608,19 @@ class Connection(api.Connection):
         return self._get_all(_SCHEDULED_OPERATIONS, context, marker, limit,
                              sort_keys, sort_dirs, filters, offset)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def scheduled_operation_create(self, context, values):
         row = self._create(_SCHEDULED_OPERATIONS, values)
         # Load the joined trigger for the caller.
         return self.scheduled_operation_get(context.elevated(), row.id)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def scheduled_operation_update(self, context, operation_id, values):
         self._update(_SCHEDULED_OPERATIONS, context, operation_id, values)
         return self.scheduled_operation_get(context.elevated(),
                                             operation_id)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def scheduled_operation_destroy(self, context, operation_id):
         return self._destroy(_SCHEDULED_OPERATIONS, context, operation_id)
 
@@ -613,19 +634,19 @@ class Connection(api.Connection):
         return self._get_all(_OPERATION_STATES, context, marker, limit,
                              sort_keys, sort_dirs, filters, offset)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def scheduled_operation_state_create(self, context, values):
         row = self._create(_OPERATION_STATES, values)
         return self.scheduled_operation_state_get(context,
                                                   row.operation_id)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def scheduled_operation_state_update(self, context, operation_id,
                                          values):
         self._update(_OPERATION_STATES, context, operation_id, values)
         return self.scheduled_operation_state_get(context, operation_id)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def scheduled_operation_state_delete(self, context, operation_id):
         return self._destroy(_OPERATION_STATES, context, operation_id)
 
@@ -639,19 +660,19 @@ class Connection(api.Connection):
         return self._get_all(_OPERATION_EXE_LOGS, context, marker, limit,
                              sort_keys, sort_dirs, filters, offset)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def scheduled_operation_log_create(self, context, values):
         return self._create(_OPERATION_EXE_LOGS, values)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def scheduled_operation_log_update(self, context, log_id, values):
         return self._update(_OPERATION_EXE_LOGS, context, log_id, values)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def scheduled_operation_log_delete(self, context, log_id):
         return self._destroy(_OPERATION_EXE_LOGS, context, log_id)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def scheduled_operation_log_delete_oldest(self, context, operation_id,
                                               retained_num,
                                               excepted_states=()):
@@ -691,7 +712,7 @@ class Connection(api.Connection):
         result.update((row.resource, row.hard_limit) for row in rows)
         return result
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def quota_set(self, context, project_id, resource, limit):
         model = models.Quota
         with _writing(model) as session:
@@ -706,7 +727,7 @@ class Connection(api.Connection):
             session.flush()
             return row
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def quota_destroy_all_by_project(self, context, project_id):
         with _writing(models.Quota) as session:
             for model in (models.Quota, models.QuotaUsage,
@@ -727,7 +748,7 @@ class Connection(api.Connection):
         result.update((row.resource, row.hard_limit) for row in rows)
         return result
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def quota_class_set(self, context, class_name, resource, limit):
         model = models.QuotaClass
         with _writing(model) as session:
@@ -742,7 +763,7 @@ class Connection(api.Connection):
             session.flush()
             return row
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def quota_class_destroy_all_by_name(self, context, class_name):
         model = models.QuotaClass
         with _writing(model) as session:
@@ -782,7 +803,8 @@ class Connection(api.Connection):
         session.flush()
         return usages
 
-    @oslo_db_api.retry_on_deadlock
+    # Not retried on a deadlock here: the quota driver calls it inside a
+    # transaction of its own, which it retries whole.
     def quota_reserve(self, context, limits, deltas, expire, project_id):
         with _writing(models.Reservation) as session:
             usages = self._usages_for_update(session, project_id, deltas)
@@ -834,19 +856,19 @@ class Connection(api.Connection):
         session.flush()
         return len(rows)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def reservation_commit(self, context, reservations, project_id=None):
         with _writing(models.Reservation) as session:
             return self._finish_reservations(session, reservations,
                                              project_id, commit=True)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def reservation_rollback(self, context, reservations, project_id=None):
         with _writing(models.Reservation) as session:
             return self._finish_reservations(session, reservations,
                                              project_id, commit=False)
 
-    @oslo_db_api.retry_on_deadlock
+    @_retry_on_deadlock
     def reservation_expire(self, context, now=None):
         model = models.Reservation
         now = now or timeutils.utcnow()

@@ -20,6 +20,7 @@ after it parsed its configuration) so the next use reads the options
 again.
 """
 
+import contextlib
 import os
 import threading
 import weakref
@@ -164,14 +165,30 @@ def reset():
         manager.dispose_pool()
 
 
+@contextlib.contextmanager
+def _counted(scope):
+    # How many session contexts this thread is in: see in_transaction.
+    with scope as session:
+        _TLS.depth = getattr(_TLS, 'depth', 0) + 1
+        try:
+            yield session
+        finally:
+            _TLS.depth -= 1
+
+
 def reader():
     """A reader session context: ``with reader() as session``."""
-    return get_context_manager().reader.using(_TLS)
+    return _counted(get_context_manager().reader.using(_TLS))
 
 
 def writer():
     """A writer session context: ``with writer() as session``."""
-    return get_context_manager().writer.using(_TLS)
+    return _counted(get_context_manager().writer.using(_TLS))
+
+
+def in_transaction():
+    """Whether this thread is inside a reader or writer context."""
+    return getattr(_TLS, 'depth', 0) > 0
 
 
 def get_engine():

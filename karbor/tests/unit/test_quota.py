@@ -13,12 +13,15 @@
 """Tests of karbor.quota on a real SQLite database."""
 
 import datetime
+from unittest import mock
 
 import ddt
+from oslo_db import exception as db_exc
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
 from karbor import context
+from karbor.db import api as db_api
 from karbor.db.sqlalchemy import engine as db_engine
 from karbor import exception
 from karbor import quota
@@ -96,9 +99,8 @@ class TestQuotas(base.TestCase):
         self.assertEqual({'limit': -1, 'in_use': 0, 'reserved': 0},
                          detail['checkpoints'])
 
-    def test_reserve_is_one_transaction(self):
-        # The limits are read in the transaction that reserves.
-        self.quotas.update_project_quotas(self.admin, PROJECT, {'plans': 1})
+    def _count_transactions(self):
+        """A list that grows by one for every transaction begun."""
         begun = []
 
         def count(connection):
@@ -106,6 +108,12 @@ class TestQuotas(base.TestCase):
         engine = db_engine.get_engine()
         sa.event.listen(engine, 'begin', count)
         self.addCleanup(sa.event.remove, engine, 'begin', count)
+        return begun
+
+    def test_reserve_is_one_transaction(self):
+        # The limits are read in the transaction that reserves.
+        self.quotas.update_project_quotas(self.admin, PROJECT, {'plans': 1})
+        begun = self._count_transactions()
         reservations = self.quotas.reserve(self.ctx, plans=1)
         self.assertEqual(1, len(begun))
         self.assertRaises(exception.PlanLimitExceeded, self.quotas.reserve,
@@ -115,6 +123,27 @@ class TestQuotas(base.TestCase):
         self.assertEqual({'limit': 1, 'in_use': 0, 'reserved': 0},
                          self.quotas.get_project_quotas(self.ctx,
                                                         PROJECT)['plans'])
+
+    def test_deadlock_retries_the_whole_transaction(self):
+        real = db_api.get_instance().quota_reserve
+        calls = []
+
+        def deadlock_once(*args, **kwargs):
+            calls.append(args)
+            if len(calls) == 1:
+                raise db_exc.DBDeadlock()
+            return real(*args, **kwargs)
+        begun = self._count_transactions()
+        with mock.patch.object(db_api.get_instance(), 'quota_reserve',
+                               autospec=True, side_effect=deadlock_once), \
+                mock.patch('time.sleep', autospec=True):
+            reservations = self.quotas.reserve(self.ctx, plans=1)
+        # Both attempts read the limits again, each in its transaction.
+        self.assertEqual(2, len(calls))
+        self.assertEqual(2, len(begun))
+        self.assertEqual(1, len(reservations))
+        self.assertEqual(1, self.quotas.get_project_quotas(
+            self.ctx, PROJECT)['plans']['reserved'])
 
     def test_over_quota_is_the_resource_specific_413(self):
         self.quotas.commit(self.ctx, self.quotas.reserve(self.ctx, plans=2))

@@ -13,13 +13,16 @@
 """Tests of karbor.db.sqlalchemy.api on a real SQLite database."""
 
 import datetime
+from unittest import mock
 
 import ddt
+from oslo_db import exception as db_exc
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
 from karbor import context
 from karbor.db.sqlalchemy import api
+from karbor.db.sqlalchemy import engine
 from karbor import exception
 from karbor.tests import base
 
@@ -548,3 +551,51 @@ class QuotaDbTestCase(DbTestCase):
         self.assertEqual(1, self.conn.reservation_expire(self.ctx))
         self.assertEqual(0, self.conn.quota_usage_get_all_by_project(
             self.ctx, PROJECT)['plans']['reserved'])
+
+
+class RetryOnDeadlockTestCase(DbTestCase):
+    """Write methods run again after a deadlock, unless nested."""
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(base.fixtures.MockPatch('time.sleep', autospec=True))
+        self.calls = []
+
+        @api._retry_on_deadlock
+        def deadlocks_once():
+            self.calls.append(engine.in_transaction())
+            if len(self.calls) == 1:
+                raise db_exc.DBDeadlock()
+            return 'done'
+        self.deadlocks_once = deadlocks_once
+
+    def test_a_call_of_its_own_is_retried(self):
+        self.assertEqual('done', self.deadlocks_once())
+        self.assertEqual([False, False], self.calls)
+
+    def test_a_call_inside_a_transaction_is_not(self):
+        def inside():
+            with engine.writer():
+                return self.deadlocks_once()
+        self.assertRaises(db_exc.DBDeadlock, inside)
+        self.assertEqual([True], self.calls)
+        self.assertFalse(engine.in_transaction())
+
+    def test_write_methods_retry(self):
+        plan = self.conn.plan_create(self.ctx, {
+            'name': 'p', 'provider_id': uuidutils.generate_uuid(),
+            'project_id': PROJECT, 'status': 'suspended', 'resources': []})
+        real = api._soft_delete
+        failures = []
+
+        def deadlock_once(row):
+            if not failures:
+                failures.append(row)
+                raise db_exc.DBDeadlock()
+            return real(row)
+        with mock.patch.object(api, '_soft_delete', autospec=True,
+                               side_effect=deadlock_once):
+            self.conn.plan_destroy(self.ctx, plan.id)
+        self.assertEqual(1, len(failures))
+        self.assertRaises(exception.PlanNotFound, self.conn.plan_get,
+                          self.ctx, plan.id)
