@@ -78,6 +78,26 @@ class ObjectStoreDestinationTests:
             % (self.DESTINATION, self.DESTINATION, self.BANK_PLUGIN,
                section))
 
+    def protect_and_restore(self, karbor, location):
+        """Protect TEST_DATA into a main bank on the store, and restore.
+
+        Checks the checkpoint's index, its plan index and its data objects
+        on the server, and that the restore succeeds. Returns the client,
+        the plan and the checkpoint.
+        """
+        api = karbor.client()
+        plan = self.create_plan(api, self.PROVIDER, TEST_DATA)
+        checkpoint = self.protect(api, plan)
+        stored = self.stored_keys(location)
+        self.assertIn('/checkpoints/%s/index.json' % checkpoint['id'],
+                      stored)
+        self.assertTrue(any(k.startswith('/indices/by-plan/%s/' % plan['id'])
+                            for k in stored), stored)
+        self.assertEqual(3, len([k for k in stored if '/data_' in k]))
+        restored = self.restore(api, checkpoint['id'], provider=self.PROVIDER)
+        self.assertEqual('success', restored['status'], restored)
+        return api, plan, checkpoint
+
     def data_keys(self, location, checkpoint_id):
         return [k for k in self.stored_keys(
             location, '/checkpoints/%s/' % checkpoint_id) if '/data_' in k]

@@ -71,14 +71,4 @@ class TestS3Bank(object_store_copy.ObjectStoreDestinationTests,
             'bank_s3_lease_bucket = lease\nlease_expire_window = 120\n'
             'lease_renew_window = 100\nlease_validity_window = 100\n'
             % (client, bucket))
-        api = karbor.client()
-        plan = self.create_plan(api, self.PROVIDER,
-                                object_store_copy.TEST_DATA)
-        checkpoint = self.protect(api, plan)
-        stored = self.stored_keys(bucket)
-        self.assertIn('/checkpoints/%s/index.json' % checkpoint['id'],
-                      stored)
-        self.assertTrue(any(k.startswith('/indices/by-plan/%s/' % plan['id'])
-                            for k in stored), stored)
-        restored = self.restore(api, checkpoint['id'], provider=self.PROVIDER)
-        self.assertEqual('success', restored['status'], restored)
+        self.protect_and_restore(karbor, bucket)

@@ -75,18 +75,7 @@ class TestSwiftBank(object_store_copy.ObjectStoreDestinationTests,
             'lease_validity_window = 100\n'
             % (options['swift_auth_url'], options['swift_user'],
                options['swift_key'], container))
-        api = karbor.client()
-        plan = self.create_plan(api, self.PROVIDER,
-                                object_store_copy.TEST_DATA)
-        checkpoint = self.protect(api, plan)
-        stored = self.stored_keys(container)
-        self.assertIn('/checkpoints/%s/index.json' % checkpoint['id'],
-                      stored)
-        self.assertTrue(any(k.startswith('/indices/by-plan/%s/' % plan['id'])
-                            for k in stored), stored)
-        self.assertEqual(3, len([k for k in stored if '/data_' in k]))
+        api, _plan, checkpoint = self.protect_and_restore(karbor, container)
         self.assertEqual([checkpoint['id']],
                          [c['id'] for c in self.checkpoints(api,
                                                             self.PROVIDER)])
-        restored = self.restore(api, checkpoint['id'], provider=self.PROVIDER)
-        self.assertEqual('success', restored['status'], restored)

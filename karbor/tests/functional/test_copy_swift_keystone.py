@@ -21,7 +21,6 @@ network cut, which does not depend on how the bank authenticates.
 """
 
 from karbor.tests.fixtures import swift as swift_fixture
-from karbor.tests.functional import object_store_copy
 from karbor.tests.functional import test_copy_swift
 
 
@@ -51,14 +50,5 @@ class TestKeystoneSwiftBank(swift_fixture.KeystoneSwiftServerMixin,
             % (''.join('%s = %s\n' % (name, value)
                        for name, value in options.items()
                        if name.startswith('swift_')), container))
-        api = karbor.client()
-        plan = self.create_plan(api, self.PROVIDER,
-                                object_store_copy.TEST_DATA)
-        checkpoint = self.protect(api, plan)
-        # In the demo project's account, at the catalog's endpoint.
-        stored = self.stored_keys(container)
-        self.assertIn('/checkpoints/%s/index.json' % checkpoint['id'],
-                      stored)
-        self.assertEqual(3, len([k for k in stored if '/data_' in k]))
-        restored = self.restore(api, checkpoint['id'], provider=self.PROVIDER)
-        self.assertEqual('success', restored['status'], restored)
+        # Stored in the demo project's account, at the catalog's endpoint.
+        self.protect_and_restore(karbor, container)
