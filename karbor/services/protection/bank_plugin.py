@@ -141,13 +141,16 @@ class ObjectReader:
         ``close()``.
     :param size: the object's size when the back-end told it, or None.
         Reads then ask ``raw`` for no more than what is left plus one byte
-        (see :func:`next_read_size`).
+        (see :func:`next_read_size`), and a read that asked for that byte
+        more and ended exactly at ``size`` ends the stream: ``raw`` is not
+        asked again only to return nothing (a system call a small object).
     """
 
     def __init__(self, raw, chunk_size=CHUNK_SIZE, size=None):
         self._raw = raw
         self._chunk_size = chunk_size
         self._left = size
+        self._ended = False
         self.closed = False
 
     def readable(self):
@@ -156,11 +159,18 @@ class ObjectReader:
     def read(self, size=-1):
         if self.closed:
             raise ValueError('read from a closed bank object reader')
+        if self._ended:
+            return b''
         if size is None or size < 0:
             return self._raw.read()
-        data = self._raw.read(next_read_size(size, self._left))
+        want = next_read_size(size, self._left)
+        data = self._raw.read(want)
         if self._left is not None:
             self._left -= len(data)
+            # Short of the byte asked beyond the known size: the object
+            # ended where the back-end said. (A short read elsewhere
+            # proves nothing; the next read tells.)
+            self._ended = self._left == 0 and len(data) < want
         return data
 
     def readinto(self, buffer):

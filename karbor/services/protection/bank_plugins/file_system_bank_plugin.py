@@ -214,15 +214,7 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
             bank_plugin.check_stream_size(key, size, written)
             if self._fsync:
                 os.fsync(fd)
-            digest = checksums.new(algorithm)
-            done = 0
-            while True:
-                chunk = os.pread(fd, bank_plugin.next_read_size(
-                    bank_plugin.HASH_CHUNK_SIZE, written - done), done)
-                if not chunk:
-                    break
-                digest.update(chunk)
-                done += len(chunk)
+            done, digest = _hash_file(fd, written, algorithm)
         except BaseException as exc:
             # Leave nothing a later run could take for a whole object.
             _remove_quietly(path)
@@ -231,7 +223,7 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
             raise
         finally:
             os.close(fd)
-        return {'size': done, algorithm: digest.hexdigest()}
+        return {'size': done, algorithm: digest}
 
     def _create_in_place(self, key, path):
         flags = (os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW |
@@ -297,22 +289,14 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
         bank reads every object back this way, and for small objects the
         reader objects of the default cost more than the reading.
         """
-        digest = checksums.new(algorithm)
         fd, size = self._open_fd(key)
-        done = 0
         try:
-            while True:
-                chunk = os.read(fd, bank_plugin.next_read_size(
-                    bank_plugin.HASH_CHUNK_SIZE, size - done))
-                if not chunk:
-                    break
-                digest.update(chunk)
-                done += len(chunk)
+            done, digest = _hash_file(fd, size, algorithm)
         except OSError as exc:
             raise exception.BankGetObjectFailed(key=key, reason=exc)
         finally:
             os.close(fd)
-        return {'size': done, algorithm: digest.hexdigest()}
+        return {'size': done, algorithm: digest}
 
     def get_object_size(self, key, context=None):
         path = self._path(key)
@@ -483,6 +467,9 @@ class _FileReader:
             chunk = os.read(self._fd, want)
             if not chunk:
                 return b''.join(chunks)
+            if not chunks and len(chunk) == size_hint:
+                # Short of the byte asked beyond the expected size.
+                return chunk
             chunks.append(chunk)
             want = bank_plugin.CHUNK_SIZE
 
@@ -499,6 +486,28 @@ class _FileReader:
 
     def __del__(self):
         self.close()
+
+
+def _hash_file(fd, size, algorithm):
+    """``(size, hex digest)`` of the file open at ``fd``, read from 0.
+
+    ``size`` is what the file is expected to hold; reads ask for what is
+    left of it plus one byte, so the file's end is normally seen without
+    a last read returning nothing, and a file that grew is read whole.
+    """
+    digest = checksums.new(algorithm)
+    done = 0
+    while True:
+        want = bank_plugin.next_read_size(bank_plugin.HASH_CHUNK_SIZE,
+                                          size - done)
+        chunk = os.pread(fd, want, done)
+        if not chunk:
+            break
+        digest.update(chunk)
+        done += len(chunk)
+        if done == size and len(chunk) < want:
+            break
+    return done, digest.hexdigest()
 
 
 def _write_all(fd, data):

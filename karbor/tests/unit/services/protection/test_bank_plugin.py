@@ -82,14 +82,22 @@ class KeptChecksumPlugin(DictBankPlugin):
 
 
 class RecordingRaw(io.BytesIO):
-    """A BytesIO recording the sizes it is asked to read."""
+    """A BytesIO recording the sizes it is asked to read.
 
-    def __init__(self, data):
+    :param most: the most one read returns, as a network body may return
+        less than asked before its end.
+    """
+
+    def __init__(self, data, most=None):
         super().__init__(data)
         self.asked = []
+        self._most = most
 
     def read(self, size=-1):
         self.asked.append(size)
+        if self._most is not None and (size is None or size < 0 or
+                                       size > self._most):
+            size = self._most
         return super().read(size)
 
 
@@ -243,8 +251,25 @@ class BankTest(base.TestCase):
         raw = RecordingRaw(b'0123456789')
         reader = bank_plugin.ObjectReader(raw, chunk_size=1024, size=10)
         self.assertEqual([b'0123456789'], list(reader))
-        # What is left plus one byte, then one byte to see the end.
-        self.assertEqual([11, 1], raw.asked)
+        # What is left plus one byte; the byte did not come, so that was
+        # the end: no read only to be told so.
+        self.assertEqual([11], raw.asked)
+        self.assertEqual(b'', reader.read(5))
+        self.assertEqual([11], raw.asked)
+
+    def test_object_reader_short_reads_before_the_end_go_on(self):
+        raw = RecordingRaw(b'0123456789', most=4)
+        reader = bank_plugin.ObjectReader(raw, chunk_size=1024, size=10)
+        self.assertEqual([b'0123', b'4567', b'89'], list(reader))
+        # Short reads that ended before the known size were followed by
+        # more; the one short of the byte beyond it ended the stream.
+        self.assertEqual([11, 7, 3], raw.asked)
+
+    def test_object_reader_of_an_object_shorter_than_announced(self):
+        raw = RecordingRaw(b'01234')
+        reader = bank_plugin.ObjectReader(raw, chunk_size=1024, size=10)
+        self.assertEqual(b'01234', b''.join(reader))
+        self.assertEqual([11, 6], raw.asked)
 
     def test_object_reader_reads_on_past_an_end_that_moved(self):
         raw = RecordingRaw(b'0123456789' * 3)

@@ -471,6 +471,47 @@ class FileSystemBankStreamTest(FileSystemBankTestCase):
         self.assertRaises(ValueError, self.bank.head_object, '/big',
                           algorithm='crc7')
 
+    def _count_reads(self):
+        calls = []
+        for name in ('read', 'pread'):
+            real = getattr(os, name)
+
+            def counted(*args, _real=real, _name=name):
+                calls.append(_name)
+                return _real(*args)
+            patcher = mock.patch.object(file_system_bank_plugin.os, name,
+                                        autospec=True, side_effect=counted)
+            patcher.start()
+            self.addCleanup(patcher.stop)
+        return calls
+
+    def test_whole_files_take_one_read(self):
+        # Each read asks for the byte after the expected end; that it did
+        # not come shows the end, with no read returning nothing.
+        data = os.urandom(20000)
+        self.bank.put_object_stream('/o', iter([data]))
+        reads = self._count_reads()
+        self.assertEqual(data, self.bank.get_object('/o'))
+        head = self.bank.head_object('/o', algorithm='xxh3_128')
+        self.assertEqual(xxhash.xxh3_128_hexdigest(data), head['xxh3_128'])
+        self.assertEqual(
+            {'size': len(data), 'md5': hashlib.md5(data).hexdigest()},
+            self.bank.put_copy_object('/c', [data], len(data), 'md5'))
+        self.assertEqual(['read', 'pread', 'pread'], reads)
+
+    def test_hash_reads_a_file_longer_than_expected_whole(self):
+        data = os.urandom(bank_plugin.HASH_CHUNK_SIZE + 10)
+        path = os.path.join(self.state_path, 'grown')
+        with open(path, 'wb') as f:
+            f.write(data)
+        fd = os.open(path, os.O_RDONLY)
+        self.addCleanup(os.close, fd)
+        for expected_size in (0, 5, len(data) - 1, len(data), len(data) + 5):
+            self.assertEqual(
+                (len(data), xxhash.xxh3_128_hexdigest(data)),
+                file_system_bank_plugin._hash_file(fd, expected_size,
+                                                   'xxh3_128'))
+
     def test_missing_objects(self):
         self.assertRaises(exception.BankObjectNotFound,
                           self.bank.open_object_reader, '/none')
