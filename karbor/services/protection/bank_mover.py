@@ -22,6 +22,10 @@ holds: the one its back-end computed and keeps (the MD5 of S3 and Swift)
 or, for a destination that keeps none (a file system), the digest of the
 object read back from it. The algorithm is the destination's own where
 it has one, else XXH3-128 (see :mod:`karbor.services.protection.checksums`).
+An object of at least a chunk whose source is a local file (a file-system
+bank) is first offered to the destination's ``put_copy_object_from_file``,
+which a file-system destination implements by copying inside the kernel;
+the source is then hashed by its own bank after the copy.
 An object the destination already holds with the same size and checksum
 is skipped, so running a copy again after a failure or a crash moves only
 what is missing or wrong.
@@ -213,10 +217,8 @@ class _Mover:
                                    % (key, exc))
             if not chunk:
                 return
-            if self._rate_limit is not None:
-                self._rate_limit.consume(len(chunk))
             digest.update(chunk)
-            self._counters.bytes_copied(len(chunk))
+            self._sent(len(chunk))
             yield chunk
 
     def move(self, key, size):
@@ -235,7 +237,6 @@ class _Mover:
         if self._already_there(key, size):
             self._counters.object_skipped(size)
             return
-        digest = checksums.new(self._algorithm)
         try:
             reader = self._source.open_object_reader(key,
                                                      context=self._context)
@@ -244,15 +245,57 @@ class _Mover:
                                % (key, exc))
         try:
             with reader:
-                stored = self._destination.put_copy_object(
-                    key, self._chunks(key, reader, digest), size,
-                    self._algorithm, context=self._context)
+                copied = None
+                if size >= self._chunk_size:
+                    copied = self._copy_local_file(key, reader, size)
+                if copied is None:
+                    copied = self._stream(key, reader, size)
         except exception.CopyFailed:
             raise
         except exception.KarborException as exc:
             raise self.failure('cannot write object %s: %s' % (key, exc))
-        self._verify(key, digest.hexdigest(), stored.get(self._algorithm))
+        expected, stored = copied
+        self._verify(key, expected, stored.get(self._algorithm))
         self._counters.object_copied()
+
+    def _stream(self, key, reader, size):
+        # The bytes pass through here, hashed on their way.
+        digest = checksums.new(self._algorithm)
+        stored = self._destination.put_copy_object(
+            key, self._chunks(key, reader, digest), size, self._algorithm,
+            context=self._context)
+        return digest.hexdigest(), stored
+
+    def _copy_local_file(self, key, reader, size):
+        # A large object in a local file: the destination may copy it
+        # without the bytes passing through Python. The source is then
+        # hashed after the copy, by its bank: a source that changed
+        # meanwhile shows as a mismatch, never as a good copy.
+        fileno = getattr(reader, 'fileno', None)
+        if fileno is None:
+            return None
+        try:
+            fd = fileno()
+        except (OSError, ValueError):
+            # io.UnsupportedOperation: not a local file.
+            return None
+        stored = self._destination.put_copy_object_from_file(
+            key, fd, size, self._algorithm, on_bytes=self._sent,
+            context=self._context)
+        if stored is None:
+            return None
+        try:
+            source = self._source.head_object(key, context=self._context,
+                                              algorithm=self._algorithm)
+        except exception.KarborException as exc:
+            raise self.failure('cannot read source object %s: %s'
+                               % (key, exc))
+        return source.get(self._algorithm), stored
+
+    def _sent(self, nbytes):
+        if self._rate_limit is not None:
+            self._rate_limit.consume(nbytes)
+        self._counters.bytes_copied(nbytes)
 
     def _verify(self, key, expected, actual):
         if actual == expected:

@@ -173,6 +173,19 @@ class ObjectReader:
             self._ended = self._left == 0 and len(data) < want
         return data
 
+    def fileno(self):
+        """The descriptor of the local file holding the object.
+
+        Only for a back-end whose objects are local files; others raise
+        ``io.UnsupportedOperation``, as a stream with no descriptor does.
+        The descriptor stays the reader's: use it with explicit offsets
+        (``os.pread``, ``os.sendfile``) and do not close it.
+        """
+        fileno = getattr(self._raw, 'fileno', None)
+        if fileno is None:
+            raise io.UnsupportedOperation('the object is not a local file')
+        return fileno()
+
     def readinto(self, buffer):
         data = self.read(len(buffer))
         buffer[:len(data)] = data
@@ -403,6 +416,30 @@ class BankPlugin(metaclass=abc.ABCMeta):
                                     'written')
         return stored
 
+    def put_copy_object_from_file(self, key, fd, size, algorithm,
+                                  on_bytes=None, context=None):
+        """Write one object of a copy from a local file, if that is faster.
+
+        What the bank mover offers first for a large object whose source
+        is a local file (see :meth:`ObjectReader.fileno`): the same as
+        :meth:`put_copy_object`, but the bytes are the first ``size`` of
+        the file open at ``fd``, and need not pass through Python. A
+        back-end writing to a local file system can copy them inside the
+        kernel. The mover hashes the source itself, through its bank.
+
+        :param fd: a descriptor open for reading; read with explicit
+            offsets from 0, never closed or moved.
+        :param on_bytes: if given, called with a byte count after each
+            part written (the mover's progress and rate limit).
+        :returns: as :meth:`put_copy_object`; or None (the default) when
+            this back-end has no faster way, having written nothing of
+            the object: the mover then streams it to
+            :meth:`put_copy_object`.
+        :raises karbor.exception.BankUpdateObjectFailed: as
+            :meth:`put_copy_object`.
+        """
+        return None
+
     def get_object_size(self, key, context=None):
         """Return the size in bytes of the object ``key``.
 
@@ -565,6 +602,12 @@ class Bank:
         return self._plugin.put_copy_object(_normalize_key(key), reader,
                                             size, algorithm, context=context)
 
+    def put_copy_object_from_file(self, key, fd, size, algorithm,
+                                  on_bytes=None, context=None):
+        return self._plugin.put_copy_object_from_file(
+            _normalize_key(key), fd, size, algorithm, on_bytes=on_bytes,
+            context=context)
+
     @property
     def stored_checksum(self):
         return self._plugin.stored_checksum
@@ -676,6 +719,14 @@ class BankSection:
         self._check_writable()
         return self._plugin.put_copy_object(self._full_key(key), reader,
                                             size, algorithm, context=context)
+
+    def put_copy_object_from_file(self, key, fd, size, algorithm,
+                                  on_bytes=None, context=None):
+        """See :meth:`BankPlugin.put_copy_object_from_file`."""
+        self._check_writable()
+        return self._plugin.put_copy_object_from_file(
+            self._full_key(key), fd, size, algorithm, on_bytes=on_bytes,
+            context=context)
 
     @property
     def stored_checksum(self):

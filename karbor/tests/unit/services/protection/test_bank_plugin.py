@@ -278,6 +278,27 @@ class BankTest(base.TestCase):
         # Once more than announced came, reads are no longer capped.
         self.assertEqual([11, 1024, 1024], raw.asked)
 
+    def test_object_reader_descriptor_only_of_local_files(self):
+        class Raw:
+            def read(self, size=-1):
+                return b''
+
+            def close(self):
+                pass
+
+        for raw in (Raw(), io.BytesIO(b'x')):
+            reader = bank_plugin.ObjectReader(raw)
+            self.assertRaises(io.UnsupportedOperation, reader.fileno)
+        with open(__file__, 'rb') as f:
+            self.assertEqual(f.fileno(),
+                             bank_plugin.ObjectReader(f).fileno())
+
+    def test_default_copy_from_file_declines_and_writes_nothing(self):
+        with open(__file__, 'rb') as f:
+            self.assertIsNone(self.bank.put_copy_object_from_file(
+                '/blob', f.fileno(), 10, 'md5'))
+        self.assertEqual({}, self.plugin.objects)
+
     def test_value_to_bytes(self):
         self.assertEqual(b'abc', bank_plugin.value_to_bytes('abc'))
         self.assertEqual(b'\xff', bank_plugin.value_to_bytes(b'\xff'))
@@ -338,6 +359,9 @@ class BankSectionTest(base.TestCase):
                           readonly.put_object_stream, 'k', [b'x'])
         self.assertRaises(exception.BankReadonlyViolation,
                           readonly.put_copy_object, 'k', [b'x'], 1, 'md5')
+        self.assertRaises(exception.BankReadonlyViolation,
+                          readonly.put_copy_object_from_file, 'k', 0, 1,
+                          'md5')
         nested = readonly.get_sub_section('sub', is_writable=True)
         self.assertFalse(nested.is_writable())
         self.assertEqual({'/checkpoints/cp1/k': 'v'}, self.plugin.objects)

@@ -12,6 +12,7 @@
 
 """Tests of the file-system bank plugin, on real temporary directories."""
 
+import errno
 import gc
 import hashlib
 import io
@@ -589,6 +590,84 @@ class FileSystemBankCopyWriteTest(FileSystemBankTestCase):
                                autospec=True) as fsync:
             self.bank.put_copy_object('/o', [b'abc'], 3, 'md5')
         self.assertEqual(1, fsync.call_count)
+
+    def _source_file(self, data):
+        path = os.path.join(self.state_path, 'source-file')
+        with open(path, 'wb') as f:
+            f.write(data)
+        fd = os.open(path, os.O_RDONLY)
+        self.addCleanup(os.close, fd)
+        return fd
+
+    def test_copy_from_a_file_inside_the_kernel(self):
+        data = os.urandom(2 * file_system_bank_plugin._SEND_PART + 5)
+        fd = self._source_file(data)
+        parts = []
+        with mock.patch.object(file_system_bank_plugin.os, 'sendfile',
+                               autospec=True,
+                               side_effect=os.sendfile) as sendfile:
+            result = self.bank.put_copy_object_from_file(
+                '/new/dir/obj', fd, len(data), 'xxh3_128',
+                on_bytes=parts.append)
+        self.assertEqual({'size': len(data),
+                          'xxh3_128': xxhash.xxh3_128_hexdigest(data)},
+                         result)
+        self.assertEqual(3, sendfile.call_count)
+        self.assertEqual([file_system_bank_plugin._SEND_PART] * 2 + [5],
+                         parts)
+        with open(self._path('/new/dir/obj'), 'rb') as f:
+            self.assertEqual(data, f.read())
+        # The caller's descriptor was read at offsets, not moved.
+        self.assertEqual(0, os.lseek(fd, 0, os.SEEK_CUR))
+
+    def test_copy_from_a_file_replaces_links_not_their_targets(self):
+        outside = os.path.join(self.state_path, 'outside')
+        with open(outside, 'wb') as f:
+            f.write(b'not the bank')
+        self.bank.update_object('/a/x', 'placeholder')
+        os.symlink(outside, self._path('/a/soft'))
+        self.bank.put_copy_object_from_file(
+            '/a/soft', self._source_file(b'copied'), 6, 'md5')
+        self.assertFalse(os.path.islink(self._path('/a/soft')))
+        with open(outside, 'rb') as f:
+            self.assertEqual(b'not the bank', f.read())
+
+    def test_copy_from_a_shorter_file_leaves_no_object(self):
+        fd = self._source_file(b'abc')
+        self.assertRaises(exception.BankUpdateObjectFailed,
+                          self.bank.put_copy_object_from_file, '/d/o', fd,
+                          10, 'md5')
+        self.assertEqual([], self.bank.list_objects('/'))
+
+    @ddt.data(errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP)
+    def test_copy_from_a_file_declined_where_sendfile_cannot(self, code):
+        fd = self._source_file(b'abc')
+        with mock.patch.object(file_system_bank_plugin.os, 'sendfile',
+                               autospec=True,
+                               side_effect=OSError(code, 'no')):
+            self.assertIsNone(self.bank.put_copy_object_from_file(
+                '/d/o', fd, 3, 'md5'))
+        self.assertEqual([], self.bank.list_objects('/'))
+
+    def test_copy_from_a_file_failing_midway_leaves_no_object(self):
+        data = os.urandom(file_system_bank_plugin._SEND_PART + 1)
+        fd = self._source_file(data)
+        calls = []
+        real_sendfile = os.sendfile
+
+        def fail_second(out, source, offset, count):
+            calls.append(offset)
+            if len(calls) > 1:
+                # Even the "not between these files" errors, once bytes
+                # moved, are failures.
+                raise OSError(errno.EINVAL, 'Invalid argument')
+            return real_sendfile(out, source, offset, count)
+        with mock.patch.object(file_system_bank_plugin.os, 'sendfile',
+                               autospec=True, side_effect=fail_second):
+            self.assertRaises(exception.BankUpdateObjectFailed,
+                              self.bank.put_copy_object_from_file, '/d/o',
+                              fd, len(data), 'md5')
+        self.assertEqual([], self.bank.list_objects('/'))
 
     def test_a_directory_at_the_key_is_an_error(self):
         self.bank.update_object('/d/inner', 'x')
