@@ -199,13 +199,16 @@ class _Mover:
             return False
         if present is None or present[0] != size or present[1] is None:
             return False
+        return self._source_digest(key) == present[1]
+
+    def _source_digest(self, key):
         try:
             source = self._source.head_object(key, context=self._context,
                                               algorithm=self._algorithm)
         except exception.KarborException as exc:
             raise self.failure('cannot read source object %s: %s'
                                % (key, exc))
-        return source.get(self._algorithm) == present[1]
+        return source.get(self._algorithm)
 
     def _chunks(self, key, reader, digest):
         read = reader.read
@@ -284,13 +287,7 @@ class _Mover:
             context=self._context)
         if stored is None:
             return None
-        try:
-            source = self._source.head_object(key, context=self._context,
-                                              algorithm=self._algorithm)
-        except exception.KarborException as exc:
-            raise self.failure('cannot read source object %s: %s'
-                               % (key, exc))
-        return source.get(self._algorithm), stored
+        return self._source_digest(key), stored
 
     def _sent(self, nbytes):
         if self._rate_limit is not None:
