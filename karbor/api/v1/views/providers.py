@@ -13,13 +13,17 @@
 """The JSON view of a provider."""
 
 _SCHEMA_KEYS = ('options_schema', 'restore_schema', 'saved_info_schema')
+_DESTINATION_KEYS = ('name', 'region', 'availability_zone', 'description',
+                     'default')
 
 
 def detail(provider):
-    """``{id, name, description, extended_info_schema}``.
+    """``{id, name, description, extended_info_schema, copy_destinations}``.
 
     The protection service builds the schemas; the view only guarantees
-    the three keys clients read are there.
+    the three keys clients read are there. ``copy_destinations`` (name,
+    region, availability zone, description, whether it is the default) is
+    additive: upstream clients ignore it.
     """
     schemas = dict(provider.get('extended_info_schema') or {})
     for key in _SCHEMA_KEYS:
@@ -29,4 +33,7 @@ def detail(provider):
         'name': provider.get('name'),
         'description': provider.get('description'),
         'extended_info_schema': schemas,
+        'copy_destinations': [
+            {key: destination.get(key) for key in _DESTINATION_KEYS}
+            for destination in provider.get('copy_destinations') or ()],
     }

@@ -59,7 +59,11 @@ def provider(provider_id=PROVIDER_ID, options_schema=None):
             'description': 'a provider',
             'extended_info_schema': {'options_schema': options_schema,
                                      'restore_schema': {},
-                                     'saved_info_schema': {}}}
+                                     'saved_info_schema': {}},
+            'copy_destinations': [{'name': 'az2', 'region': None,
+                                   'availability_zone': 'az2',
+                                   'description': 'second zone',
+                                   'default': True}]}
 
 
 class ApiTestCase(base.TestCase):

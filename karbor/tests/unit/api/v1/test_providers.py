@@ -54,6 +54,21 @@ class ProvidersApiTest(fakes.ApiTestCase):
         self.assertEqual({}, body['provider']['extended_info_schema'][
             'restore_schema'])
 
+    def test_show_copy_destinations(self):
+        provider = fakes.provider()
+        # Only the destination's public fields, whatever the service adds.
+        provider['copy_destinations'][0]['bank_options'] = {'key': 'secret'}
+        self.protection.show_provider.return_value = provider
+        body = self.assertOk(self.request(
+            'GET', '/providers/%s' % fakes.PROVIDER_ID, admin=False))
+        self.assertEqual(fakes.provider()['copy_destinations'],
+                         body['provider']['copy_destinations'])
+        # A provider without destinations shows an empty list.
+        del provider['copy_destinations']
+        body = self.assertOk(self.request(
+            'GET', '/providers/%s' % fakes.PROVIDER_ID, admin=False))
+        self.assertEqual([], body['provider']['copy_destinations'])
+
     def test_show_not_uuid(self):
         self.assertFault(self.request('GET', '/providers/noop'), 400)
         self.protection.show_provider.assert_not_called()
