@@ -24,8 +24,11 @@ import shutil
 import signal
 import time
 
+from karbor.tests.fixtures import file_trees
+from karbor.tests.fixtures import small_file_system
 from karbor.tests.functional import base
 
+MiB = 1024 * 1024
 PROVIDER = base.TEST_DATA_PROVIDER_ID
 TEST_DATA = {base.PROJECT_TYPE: {'objects': 6, 'object_size': 256 * 1024}}
 
@@ -339,3 +342,57 @@ class TestCopyInFlight(CopyTestBase):
         self.assertEqual('available', shown['status'])
         self.assertEqual('success',
                          self.restore(api, shown['id'])['status'])
+
+
+class TestCopyToAFullBank(CopyTestBase):
+    """A destination that fills up during a copy, on a real file system."""
+
+    def _source_data(self, bank):
+        # The checkpoint's data objects (the copy may record itself
+        # beside the source's index, never in its data).
+        return {path: data for path, data in file_trees.read_tree(bank).items()
+                if os.path.basename(path).startswith('data_')}
+
+    def test_full_destination_fails_and_a_retry_works(self):
+        state_dir = self.useFixture(base.fixtures.TempDir()).path
+        az2 = self.useFixture(small_file_system.SmallFileSystem(
+            os.path.join(state_dir, 'bank-az2'), 8 * MiB))
+        config = base.write_test_data_provider(
+            state_dir, PROVIDER, 'small az2', base.az2_provider_text(1024))
+        api = self.start_karbor(state_dir=state_dir,
+                                config_file=config).client()
+        # 24 MiB for 8 MiB of room. Objects this large are copied inside
+        # the kernel; the checkpoint's metadata is streamed.
+        data = {base.PROJECT_TYPE: {'objects': 6, 'object_size': 4 * MiB}}
+        plan = self.create_plan(api, PROVIDER, data)
+        self.protect(api, plan)
+        main = os.path.join(state_dir, 'bank')
+        source_data = self._source_data(main)
+        self.assertEqual(6, len(source_data))
+
+        copy = self.copy(api, plan)
+        log = api.wait_for('/operation_logs/%s' % copy['id'],
+                           'operation_log', 'status', ('success', 'error'),
+                           timeout=120)
+        self.assertEqual('error', log['status'])
+        self.assertIn('No space left on device', str(log['error_info']))
+        failed = self.show(api, copy['checkpoint_id'][0]['checkpoint_copy_id'])
+        self.assertEqual('error', failed['status'])
+        self.assertEqual(source_data, self._source_data(main))
+
+        # Room is made; the same request again copies the checkpoint.
+        az2.resize(64 * MiB)
+        retry = self.copy(api, plan)
+        self.wait_copy(api, retry)
+        (pair,) = retry['checkpoint_id']
+        self.assertEqual(copy['checkpoint_id'][0]['checkpoint_protect_id'],
+                         pair['checkpoint_protect_id'])
+        self.assertEqual('available',
+                         self.show(api, pair['checkpoint_copy_id'])['status'])
+        self.assertEqual(
+            sorted(source_data.values()),
+            sorted(self._source_data(os.path.join(state_dir,
+                                                  'bank-az2')).values()))
+        restored = self.restore(api, pair['checkpoint_copy_id'])
+        self.assertEqual('success', restored['status'])
+        self.assertEqual(source_data, self._source_data(main))
