@@ -459,7 +459,7 @@ class ProtectionManager:
             "provider_id", "plan_id", "parameters", "destination": <view>,
             "checkpoint_id": [{"checkpoint_protect_id",
             "checkpoint_copy_id"}]}``.
-        :raises karbor.exception.NoCopyDestination,
+        :raises karbor.exception.InvalidParameters, NoCopyDestination,
             CopyDestinationNotFound, CopyNotSupported: (400).
         :raises karbor.exception.NothingToCopy: (409).
         :raises karbor.exception.CheckpointLimitExceeded: (413).
@@ -467,6 +467,7 @@ class ProtectionManager:
         if not plan:
             raise exception.InvalidPlan(reason='no plan was given')
         provider = self._provider(plan.provider_id)
+        self._validate_parameters(provider, parameters, 'copy')
         dest = provider.get_copy_destination(destination)
         new_sources, retries = self._copy_candidates(context, provider,
                                                      plan, dest)

@@ -210,6 +210,16 @@ class ProtectionPlugin(metaclass=abc.ABCMeta):
         return empty_schema()
 
     @classmethod
+    def get_copy_schema(cls, resource_type):
+        """JSON schema of the copy parameters of ``resource_type``.
+
+        A copy request's ``parameters`` for this type are checked against
+        it before anything is created; a plugin whose copy operation
+        takes no options should return a schema that refuses any.
+        """
+        return empty_schema()
+
+    @classmethod
     def get_saved_info(cls, metadata_store, resource):
         """Return what the plugin saved about ``resource``, or None.
 

@@ -105,12 +105,13 @@ _DESTINATION_NAME_RE = re.compile(r'^[A-Za-z0-9_.\-]{1,255}$')
 
 # The schemas a provider publishes, by key of extended_info_schema, and the
 # plugin class method giving each. verify_schema is missing upstream, which
-# made every verification with parameters fail.
+# made every verification with parameters fail; copy_schema is ours.
 _SCHEMA_GETTERS = (
     ('options_schema', 'get_options_schema'),
     ('restore_schema', 'get_restore_schema'),
     ('saved_info_schema', 'get_saved_info_schema'),
     ('verify_schema', 'get_verify_schema'),
+    ('copy_schema', 'get_copy_schema'),
 )
 
 

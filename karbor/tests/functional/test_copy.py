@@ -254,6 +254,12 @@ class TestCopyRequests(CopyTestBase):
             ({'copy': {'plan_id': '0' * 8 + '-0000-4000-8000-' + '0' * 12}},
              404),
             ({'copy': {'plan_id': plan['id'], 'colour': 'red'}}, 400),
+            # The Test Data plugin's copy takes no options; no plugin
+            # copies the made-up type.
+            ({'copy': {'plan_id': plan['id'], 'parameters': {
+                base.PROJECT_TYPE: {'objects': 1}}}}, 400),
+            ({'copy': {'plan_id': plan['id'], 'parameters': {
+                'OS::Made::Up': {}}}}, 400),
             ({'copy': [{'plan_id': plan['id']}, {'plan_id': plan['id']}]},
              400),
             ({'copy': [{'plan_id': plan['id'],

@@ -40,6 +40,17 @@ def _destination_label(checkpoint_copy):
     return 'copy %s' % checkpoint_copy.id
 
 
+def copy_schema():
+    """The copy parameters of :class:`BankDataCopyOperation`: none.
+
+    For the ``get_copy_schema`` of plugins that copy with it, so a copy
+    request giving their types options is refused instead of ignoring
+    them.
+    """
+    return {'type': 'object', 'properties': {},
+            'additionalProperties': False}
+
+
 class BankDataCopyOperation(protection_plugin.Operation):
     """Copy a resource's bank section from a checkpoint to its copy.
 

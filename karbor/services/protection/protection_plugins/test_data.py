@@ -268,3 +268,7 @@ class TestDataProtectionPlugin(protection_plugin.ProtectionPlugin):
     def get_options_schema(cls, resource_type):
         # Callers may add to a schema; never let them change the module's.
         return copy.deepcopy(_OPTIONS_SCHEMA)
+
+    @classmethod
+    def get_copy_schema(cls, resource_type):
+        return bank_data.copy_schema()

@@ -243,6 +243,9 @@ class StrictVolumePlugin(protection_plugin.ProtectionPlugin):
     def get_delete_operation(self, resource):
         return self._noop.get_delete_operation(resource)
 
+    def get_copy_operation(self, resource):
+        return self._noop.get_copy_operation(resource)
+
     @classmethod
     def get_supported_resources_types(cls):
         return (constants.VOLUME_RESOURCE_TYPE,)
@@ -253,6 +256,10 @@ class StrictVolumePlugin(protection_plugin.ProtectionPlugin):
 
     @classmethod
     def get_verify_schema(cls, resource_type):
+        return dict(cls._SCHEMA)
+
+    @classmethod
+    def get_copy_schema(cls, resource_type):
         return dict(cls._SCHEMA)
 
 

@@ -799,6 +799,38 @@ class CopyTest(CopyTestBase):
         self.assertEqual([], self.records.operation_logs())
         self.assertEqual(before, file_trees.read_tree(dest_root))
 
+    def test_copy_parameters_are_validated(self):
+        volume = constants.VOLUME_RESOURCE_TYPE
+        source = self.protect(provider_id=STRICT_PROVIDER_ID,
+                              resources=(fakes.VOLUME,))['id']
+        dest_root = self.destination(
+            'az2', STRICT_PROVIDER_ID).bank.plugin.root
+        before = file_trees.read_tree(dest_root)
+        logs_before = [log.id for log in self.records.operation_logs()]
+        for parameters in ({volume: {'colour': 'red'}},
+                           {'%s#%s' % (volume, fakes.VOLUME['id']):
+                            {'size': 'big'}},
+                           {constants.SERVER_RESOURCE_TYPE: {}}):
+            e = self.assertRaises(
+                exception.InvalidParameters, self.copy,
+                provider_id=STRICT_PROVIDER_ID, resources=(fakes.VOLUME,),
+                parameters=parameters)
+            self.assertEqual(400, e.code)
+        self.assertEqual([], self.rows())
+        self.assertEqual(logs_before,
+                         [log.id for log in self.records.operation_logs()])
+        self.assertEqual(before, file_trees.read_tree(dest_root))
+
+        result = self.copy(provider_id=STRICT_PROVIDER_ID,
+                           resources=(fakes.VOLUME,),
+                           parameters={volume: {'size': 1}})
+        self.assertEqual(source,
+                         result['checkpoint_id'][0]['checkpoint_protect_id'])
+        self.assertEqual({volume: {'size': 1}}, result['parameters'])
+        self.assertEqual('available', self.copy_checkpoint(
+            result['checkpoint_id'][0]['checkpoint_copy_id'],
+            provider_id=STRICT_PROVIDER_ID).status)
+
     def test_failed_copy_then_retry(self):
         source = self.protect(provider_id=COPY_FAILING_PROVIDER_ID,
                               resources=(fakes.VOLUME,))['id']

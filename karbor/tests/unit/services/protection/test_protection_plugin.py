@@ -93,6 +93,8 @@ class ProtectionPluginTest(base.TestCase):
             VOLUME.type)['properties'])
         self.assertEqual({}, MinimalPlugin.get_verify_schema(
             VOLUME.type)['properties'])
+        self.assertEqual({}, MinimalPlugin.get_copy_schema(
+            VOLUME.type)['properties'])
         self.assertEqual({}, MinimalPlugin.get_saved_info_schema(
             VOLUME.type)['properties'])
         self.assertIsNone(MinimalPlugin.get_saved_info(None, VOLUME))

@@ -52,6 +52,10 @@ class FakeProtectionPlugin:
     def get_verify_schema(cls, resource_type):
         return {'title': 'verify ' + resource_type}
 
+    @classmethod
+    def get_copy_schema(cls, resource_type):
+        return {'title': 'copy ' + resource_type}
+
 
 class OtherVolumePlugin(FakeProtectionPlugin):
 
@@ -121,9 +125,12 @@ class PluggableProtectionProviderTest(ProviderTestBase):
     def test_extended_info_schema(self):
         schema = self._provider().extended_info_schema
         self.assertEqual({'options_schema', 'restore_schema',
-                          'saved_info_schema', 'verify_schema'}, set(schema))
+                          'saved_info_schema', 'verify_schema',
+                          'copy_schema'}, set(schema))
         self.assertEqual({'title': 'verify ' + VOLUME},
                          schema['verify_schema'][VOLUME])
+        self.assertEqual({'title': 'copy ' + SERVER},
+                         schema['copy_schema'][SERVER])
         self.assertEqual({'title': 'options ' + SERVER},
                          schema['options_schema'][SERVER])
 

@@ -73,7 +73,8 @@ class NoopProtectionPluginTest(base.TestCase):
 
     def test_schemas_are_empty_objects(self):
         for getter in ('get_options_schema', 'get_restore_schema',
-                       'get_saved_info_schema', 'get_verify_schema'):
+                       'get_saved_info_schema', 'get_verify_schema',
+                       'get_copy_schema'):
             self.assertEqual({'type': 'object', 'properties': {}},
                              getattr(self.plugin, getter)(VOLUME.type))
 

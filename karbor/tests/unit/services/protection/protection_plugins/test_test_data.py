@@ -141,6 +141,14 @@ class TestDataPluginTest(base.TestCase):
         self.assertIn('objects', self.plugin.get_options_schema(
             VOLUME.type)['properties'])
 
+    def test_copy_takes_no_options(self):
+        schema = self.plugin.get_copy_schema(VOLUME.type)
+        jsonschema.validate({}, schema)
+        self.assertRaises(jsonschema.ValidationError, jsonschema.validate,
+                          {'objects': 1}, schema)
+        self.assertEqual(schema, self.provider.extended_info_schema[
+            'copy_schema'][VOLUME.type])
+
     def test_data_is_deterministic_and_distinct(self):
         first = b''.join(test_data.generate('c', 'r', 0, 3000,
                                             chunk_size=1000))
