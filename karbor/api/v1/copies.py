@@ -93,7 +93,7 @@ class CopiesController:
                                           destination=destination,
                                           parameters=parameters)
         return {'copy': views.detail(result, context.project_id,
-                                     provider_id, plan_id, parameters)}
+                                     provider_id, plan_id)}
 
 
 def create_resource():

@@ -24,6 +24,7 @@ from karbor.api.v1.views import plans as views
 from karbor.api import validation
 from karbor.api import wsgi
 from karbor.common import constants
+from karbor.common import option_values
 from karbor import conf as karbor_conf
 from karbor import exception
 from karbor.i18n import _
@@ -42,12 +43,16 @@ def check_parameters(provider, parameters):
 
     Keys are a resource type the provider has options for, optionally
     followed by ``#<resource uuid>``; each value must satisfy that type's
-    options schema and use only the options it declares.
+    options schema and use only the options it declares. String values
+    are first read as the type the schema wants, where they can be (see
+    :mod:`karbor.common.option_values`).
 
+    :returns: the parameters to store, with those values converted.
     :raises karbor.exception.InvalidInput: naming the offending key.
     """
     schemas_by_type = (provider.get('extended_info_schema') or {}).get(
         'options_schema') or {}
+    checked = {}
     for key, options in parameters.items():
         resource_type, sep, resource_id = key.partition('#')
         if resource_type not in schemas_by_type:
@@ -59,6 +64,7 @@ def check_parameters(provider, parameters):
                 reason=_('parameters: %s is not a valid resource id, '
                          'expected a UUID') % resource_id)
         options_schema = schemas_by_type[resource_type] or {}
+        options = option_values.from_strings(options, options_schema)
         known = options_schema.get('properties')
         if known is not None:
             unknown = sorted(set(options) - set(known))
@@ -73,6 +79,8 @@ def check_parameters(provider, parameters):
             raise exception.InvalidInput(
                 reason=_('parameters: invalid options for %(key)s: '
                          '%(msg)s') % {'key': key, 'msg': exc.message})
+        checked[key] = options
+    return checked
 
 
 class PlansController:
@@ -107,7 +115,7 @@ class PlansController:
             raise exception.InvalidInput(
                 reason=_('provider %s does not exist') %
                 values['provider_id'])
-        check_parameters(provider, values['parameters'])
+        parameters = check_parameters(provider, values['parameters'])
 
         plan = objects.Plan(
             context=context,
@@ -117,7 +125,7 @@ class PlansController:
             project_id=context.project_id,
             status=constants.PLAN_STATUS_SUSPENDED,
             resources=[_resource(r) for r in values['resources']],
-            parameters=values['parameters'])
+            parameters=parameters)
         with quota_usage.reserved(context, plans=1):
             plan.create()
         return {'plan': views.detail(plan)}

@@ -27,6 +27,7 @@ from oslo_serialization import jsonutils
 from oslo_utils import uuidutils
 
 from karbor.common import constants
+from karbor.common import option_values
 from karbor import conf as karbor_conf
 from karbor import context as karbor_context
 from karbor import exception
@@ -239,7 +240,14 @@ class ProtectionManager:
 
     @staticmethod
     def _validate_parameters(provider, parameters, schema_kind):
-        """Check ``{"Type" or "Type#id": {...}}`` against plugin schemas."""
+        """Check ``{"Type" or "Type#id": {...}}`` against plugin schemas.
+
+        String values are first read as the types the schemas want, where
+        they can be (see :mod:`karbor.common.option_values`).
+
+        :returns: the parameters with those values converted.
+        """
+        checked = {}
         for key, value in (parameters or {}).items():
             resource_type = key.split('#', 1)[0]
             plugin_class = provider.plugins.get(resource_type)
@@ -249,6 +257,7 @@ class ProtectionManager:
                     reason='the provider has no plugin for this type')
             schema = getattr(plugin_class, 'get_%s_schema' % schema_kind)(
                 resource_type)
+            value = option_values.from_strings(value, schema)
             try:
                 jsonschema.validate(value, schema,
                                     cls=jsonschema.Draft4Validator)
@@ -260,6 +269,8 @@ class ProtectionManager:
                     resource_type=key,
                     reason='the plugin publishes an invalid schema: %s'
                            % e.message)
+            checked[key] = value
+        return checked
 
     # -- checkpoints -------------------------------------------------------
 
@@ -467,7 +478,7 @@ class ProtectionManager:
         if not plan:
             raise exception.InvalidPlan(reason='no plan was given')
         provider = self._provider(plan.provider_id)
-        self._validate_parameters(provider, parameters, 'copy')
+        parameters = self._validate_parameters(provider, parameters, 'copy')
         dest = provider.get_copy_destination(destination)
         new_sources, retries = self._copy_candidates(context, provider,
                                                      plan, dest)
@@ -753,7 +764,8 @@ class ProtectionManager:
         provider = self._provider(restore.provider_id)
         checkpoint = self._available_checkpoint(context, provider,
                                                 restore.checkpoint_id)
-        self._validate_parameters(provider, restore.parameters, 'restore')
+        restore.parameters = self._validate_parameters(
+            provider, restore.parameters, 'restore')
         restore.status = constants.RESTORE_STATUS_IN_PROGRESS
         restore.create()
         operation_log = None
@@ -780,8 +792,8 @@ class ProtectionManager:
         provider = self._provider(verification.provider_id)
         checkpoint = self._available_checkpoint(context, provider,
                                                 verification.checkpoint_id)
-        self._validate_parameters(provider, verification.parameters,
-                                  'verify')
+        verification.parameters = self._validate_parameters(
+            provider, verification.parameters, 'verify')
         verification.status = constants.VERIFICATION_STATUS_IN_PROGRESS
         verification.create()
         operation_log = None

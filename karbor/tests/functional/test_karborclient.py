@@ -17,7 +17,9 @@ Karbor itself): ``tools/karborclient-venv.sh DIR`` builds it, and tox's
 functional environment passes its path in KARBOR_CLIENT_VENV.
 """
 
+import json
 import os
+import subprocess
 import time
 
 from karbor.tests.fixtures import services as service_fixtures
@@ -45,15 +47,17 @@ class TestKarborClient(base.FunctionalTestCase):
         self.project = 'a1b2c3d4e5f60718293a4b5c6d7e8f90'
         self.endpoint = '%s/v1/%s' % (self.karbor.url, self.project)
 
+    def env(self):
+        return {'PATH': '/usr/bin:/bin',
+                'HOME': self.state_path,
+                'OS_AUTH_TYPE': 'admin_token',
+                'OS_ENDPOINT': self.endpoint,
+                'OS_TOKEN': 'cli-user:%s' % self.project}
+
     def cli(self, *args, parse=True):
         """Run ``openstack data protection ARGS`` in a clean environment."""
-        env = {'PATH': '/usr/bin:/bin',
-               'HOME': self.state_path,
-               'OS_AUTH_TYPE': 'admin_token',
-               'OS_ENDPOINT': self.endpoint,
-               'OS_TOKEN': 'cli-user:%s' % self.project}
         return self.run_client(
-            [self.openstack, 'data', 'protection'] + list(args), env,
+            [self.openstack, 'data', 'protection'] + list(args), self.env(),
             self.karbor, parse=parse)
 
     def wait_status(self, args, done, timeout=60):
@@ -127,3 +131,31 @@ class TestKarborClient(base.FunctionalTestCase):
         self.assertEqual('deleted', deleted['status'])
         self.cli('plan', 'delete', plan['id'], parse=False)
         self.assertEqual([], self.cli('plan', 'list'))
+
+    def test_parameters_given_as_key_values(self):
+        # --parameters sends strings; the Test Data plugin's options are
+        # integers, which the server reads them as.
+        provider = base.TEST_DATA_PROVIDER_ID
+        resource = '%s=%s=%s' % (self.project, PROJECT_TYPE, 'my-project')
+        options = 'resource_type=%s,objects=3,object_size=%d' % (
+            PROJECT_TYPE, 4096)
+        plan = self.cli('plan', 'create', 'kv-plan', provider, resource,
+                        '--parameters', options)
+        self.assertEqual({PROJECT_TYPE: {'objects': 3, 'object_size': 4096}},
+                         json.loads(plan['parameters']))
+        checkpoint = self.cli('checkpoint', 'create', provider, plan['id'])
+        checkpoint = self.wait_status(
+            ('checkpoint', 'show', provider, checkpoint['id']),
+            ('available', 'error'))
+        self.assertEqual('available', checkpoint['status'])
+
+        refused = subprocess.run(
+            [self.openstack, 'data', 'protection', 'plan', 'create',
+             'bad-plan', provider, resource, '--parameters',
+             'resource_type=%s,objects=many' % PROJECT_TYPE],
+            env=self.env(), capture_output=True, text=True, timeout=120)
+        self.assertNotEqual(0, refused.returncode)
+        self.assertIn('HTTP 400', refused.stderr)
+        self.assertIn("'many' is not of type 'integer'", refused.stderr)
+        self.assertEqual([plan['id']],
+                         [p['Id'] for p in self.cli('plan', 'list')])

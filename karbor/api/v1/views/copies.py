@@ -21,7 +21,7 @@ def _destination(destination):
     return {field: destination.get(field) for field in _DESTINATION_FIELDS}
 
 
-def detail(result, project_id, provider_id, plan_id, parameters):
+def detail(result, project_id, provider_id, plan_id):
     """The answer to a copy request.
 
     A superset of upstream's answer (``project_id``, ``provider_id``,
@@ -29,8 +29,9 @@ def detail(result, project_id, provider_id, plan_id, parameters):
     specification's (``id``, ``status``).
 
     :param result: what the protection service's ``copy`` returned:
-        ``{"id", "status", "destination", "checkpoint_id"}``.
-    :param parameters: the parameters as the caller sent them.
+        ``{"id", "status", "parameters", "destination", "checkpoint_id"}``;
+        its parameters are the checked ones the copy uses (strings read
+        as their options' types).
     """
     pairs = [{'checkpoint_protect_id': pair['checkpoint_protect_id'],
               'checkpoint_copy_id': pair['checkpoint_copy_id']}
@@ -41,7 +42,7 @@ def detail(result, project_id, provider_id, plan_id, parameters):
         'project_id': project_id,
         'provider_id': provider_id,
         'plan_id': plan_id,
-        'parameters': parameters,
+        'parameters': result.get('parameters') or {},
         'destination': _destination(result.get('destination')),
         'checkpoint_id': pairs,
     }

@@ -27,8 +27,9 @@ _DESTINATION = {'name': 'az2', 'region': None, 'availability_zone': 'az2',
 _PATH = '/providers/%s/checkpoints/action'
 
 
-def _result(pairs=1, status='wait_copying'):
+def _result(pairs=1, status='wait_copying', parameters=None):
     return {'id': fakes.new_id(), 'status': status,
+            'parameters': parameters or {},
             'destination': dict(_DESTINATION),
             'checkpoint_id': [{'checkpoint_protect_id': fakes.new_id(),
                                'checkpoint_copy_id': fakes.new_id()}
@@ -63,10 +64,10 @@ class CopiesApiTest(fakes.ApiTestCase):
     # --- accepted requests ---------------------------------------------
 
     def test_object_form(self):
-        result = _result(pairs=2)
-        self.protection.copy.return_value = result
         params = {'OS::Nova::Server': {'consistency': 'crash'},
                   'OS::Nova::Server#%s' % _SERVER['id']: {'n': 1}}
+        result = _result(pairs=2, parameters=params)
+        self.protection.copy.return_value = result
         body = {'copy': {'plan_id': self.plan.id, 'parameters': params,
                          'destination': 'az2'}}
         copy = self.assertOk(self._copy(body, admin=False))['copy']
@@ -85,6 +86,16 @@ class CopiesApiTest(fakes.ApiTestCase):
         self.assertEqual('az2', destination)
         self.assertEqual(params, parameters)
         self.protection.copy.assert_called_once()
+
+    def test_answer_shows_the_parameters_the_copy_uses(self):
+        # The protection service reads strings as their options' types.
+        self.protection.copy.return_value = _result(
+            parameters={'OS::Nova::Server': {'n': 1}})
+        copy = self.assertOk(self._copy({'copy': {
+            'plan_id': self.plan.id,
+            'parameters': {'OS::Nova::Server': {'n': '1'}}}}))['copy']
+        self.assertEqual({'OS::Nova::Server': {'n': 1}}, copy['parameters'])
+        self.assertEqual({'OS::Nova::Server': {'n': '1'}}, self._sent()[2])
 
     def test_object_form_minimal_upstream_body(self):
         self.protection.copy.return_value = _result()

@@ -140,7 +140,7 @@ class PlansApiTest(fakes.ApiTestCase):
             parameters={'OS::Nova::Server': {'colour': 'red'}})), 400,
          'unknown options colour'),
         ('option of wrong type', dict(body=_plan_body(
-            parameters={'OS::Nova::Server': {'consistency': 'yes'}})), 400,
+            parameters={'OS::Nova::Server': {'consistency': 'often'}})), 400,
          'invalid options for OS::Nova::Server'),
         ('oversized', dict(raw_body=b'{"plan": {"name": "%s"}}' % (
             b'x' * 200000)), 413, 'too large'),
@@ -157,6 +157,16 @@ class PlansApiTest(fakes.ApiTestCase):
         body = self.assertOk(self.request('POST', '/plans', _plan_body(
             parameters={key: {'backup_name': 'x'}})))['plan']
         self.assertEqual({key: {'backup_name': 'x'}}, body['parameters'])
+
+    def test_create_reads_strings_as_the_option_types(self):
+        # What ``--parameters resource_type=...,key=value`` sends.
+        body = self.assertOk(self.request('POST', '/plans', _plan_body(
+            parameters={'OS::Nova::Server': {'consistency': 'yes',
+                                             'backup_name': '12'}})))
+        expected = {'OS::Nova::Server': {'consistency': True,
+                                         'backup_name': '12'}}
+        self.assertEqual(expected, body['plan']['parameters'])
+        self.assertEqual(expected, self._db_plans()[0].parameters)
 
     def test_create_unknown_provider(self):
         self.protection.show_provider.side_effect = (

@@ -485,11 +485,14 @@ class RestoreAndVerifyTest(ManagerTestBase):
                           parameters))
             self.assertEqual(400, e.code)
         self.assertEqual([], self._rows(kind))
+        # A string that reads as the schema's type is taken as that type
+        # (the client's --parameters sends only strings).
         record = self._start(kind, self._new(
-            kind, checkpoint_id, STRICT_PROVIDER_ID, {volume: {'size': 1}}))
+            kind, checkpoint_id, STRICT_PROVIDER_ID, {volume: {'size': '1'}}))
         self.wait()
-        self.assertEqual('success',
-                         getattr(self.records, kind)(record.id).status)
+        stored = getattr(self.records, kind)(record.id)
+        self.assertEqual('success', stored.status)
+        self.assertEqual({volume: {'size': 1}}, stored.parameters)
 
 
 class InterruptedOperationsTest(ManagerTestBase):
@@ -823,7 +826,7 @@ class CopyTest(CopyTestBase):
 
         result = self.copy(provider_id=STRICT_PROVIDER_ID,
                            resources=(fakes.VOLUME,),
-                           parameters={volume: {'size': 1}})
+                           parameters={volume: {'size': '1'}})
         self.assertEqual(source,
                          result['checkpoint_id'][0]['checkpoint_protect_id'])
         self.assertEqual({volume: {'size': 1}}, result['parameters'])

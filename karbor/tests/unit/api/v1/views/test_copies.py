@@ -21,6 +21,7 @@ class CopyViewTest(base.TestCase):
     def test_detail(self):
         result = {
             'id': 'req', 'status': 'wait_copying',
+            'parameters': {'T': {'k': 'v'}},
             'destination': {'name': 'az2', 'region': 'RegionTwo',
                             'availability_zone': 'az2',
                             'description': 'd', 'default': False,
@@ -38,12 +39,13 @@ class CopyViewTest(base.TestCase):
                              'description': 'd', 'default': False},
              'checkpoint_id': [{'checkpoint_protect_id': 's',
                                 'checkpoint_copy_id': 'c'}]},
-            copies.detail(result, 'prj', 'prv', 'pln', {'T': {'k': 'v'}}))
+            copies.detail(result, 'prj', 'prv', 'pln'))
 
     def test_missing_optional_parts(self):
         view = copies.detail({'id': 'req', 'status': 'copying'}, 'prj',
-                             'prv', 'pln', {})
+                             'prv', 'pln')
         self.assertEqual([], view['checkpoint_id'])
+        self.assertEqual({}, view['parameters'])
         self.assertEqual({'name': None, 'region': None,
                           'availability_zone': None, 'description': None,
                           'default': None}, view['destination'])
