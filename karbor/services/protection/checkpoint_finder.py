@@ -19,6 +19,12 @@ bank first, then where the ``checkpoint_copies`` table says its copy is,
 then in every destination. A bank that cannot be read is logged and
 skipped, so copies stay reachable when the main bank is lost.
 
+Providers may share a bank (the two of ``karbor-all``'s embedded default
+do, and deployments often point several providers at one container): a
+checkpoint found in a provider's bank is that provider's only if its
+index says so. Otherwise another provider's checkpoint could be shown,
+listed by plan, deleted, or restored with the wrong plugins.
+
 Every checkpoint returned goes through :func:`_settled`, which repairs a
 copy whose failure could not be written to its bank.
 """
@@ -49,9 +55,16 @@ def _collections(provider):
         yield name, destination.checkpoint_collection
 
 
-def _get(collection, checkpoint_id):
+def _belongs(provider, checkpoint):
+    # An index without a provider was not written by Karbor's protect or
+    # copy; nothing says it is another provider's.
+    owner = checkpoint.provider_id
+    return owner is None or owner == provider.id
+
+
+def _get(provider, collection, checkpoint_id):
     try:
-        return collection.get(checkpoint_id)
+        checkpoint = collection.get(checkpoint_id)
     except exception.CheckpointNotFound:
         return None
     except exception.CheckpointCorrupted:
@@ -61,6 +74,7 @@ def _get(collection, checkpoint_id):
         LOG.warning('Could not read checkpoint %s from a bank',
                     checkpoint_id, exc_info=True)
         return None
+    return checkpoint if _belongs(provider, checkpoint) else None
 
 
 def _copy_row(checkpoint_id):
@@ -116,13 +130,15 @@ def find_checkpoint(provider, checkpoint_id):
 
 
 def _find(provider, checkpoint_id):
-    checkpoint = _get(provider.checkpoint_collection, checkpoint_id)
+    checkpoint = _get(provider, provider.checkpoint_collection,
+                      checkpoint_id)
     if checkpoint is not None:
         return checkpoint, MAIN_BANK
     destinations = getattr(provider, 'copy_destinations', None) or {}
     recorded = _recorded_destination(checkpoint_id)
     if recorded in destinations:
-        checkpoint = _get(destinations[recorded].checkpoint_collection,
+        checkpoint = _get(provider,
+                          destinations[recorded].checkpoint_collection,
                           checkpoint_id)
         if checkpoint is not None:
             return checkpoint, recorded
@@ -131,7 +147,8 @@ def _find(provider, checkpoint_id):
     for name, destination in destinations.items():
         if name == recorded:
             continue
-        checkpoint = _get(destination.checkpoint_collection, checkpoint_id)
+        checkpoint = _get(provider, destination.checkpoint_collection,
+                          checkpoint_id)
         if checkpoint is not None:
             return checkpoint, name
     raise exception.CheckpointNotFound(checkpoint_id=checkpoint_id)
@@ -203,7 +220,14 @@ def list_checkpoints(provider, project_id, provider_id, limit=None,
 
 
 def get_from(provider, checkpoint_id, destination):
-    """The checkpoint of a listing entry, from the bank it was listed in."""
+    """The checkpoint of a listing entry, from the bank it was listed in.
+
+    :raises karbor.exception.CheckpointNotFound: it is not there, or it
+        is another provider's (listed by its plan from a shared bank).
+    """
     bank = (provider if destination is MAIN_BANK
             else provider.copy_destinations[destination])
-    return _settled(bank.checkpoint_collection.get(checkpoint_id))
+    checkpoint = bank.checkpoint_collection.get(checkpoint_id)
+    if not _belongs(provider, checkpoint):
+        raise exception.CheckpointNotFound(checkpoint_id=checkpoint_id)
+    return _settled(checkpoint)

@@ -373,7 +373,8 @@ class ProtectionManager:
                 views.append(checkpoint_finder.get_from(
                     provider, checkpoint_id, where).to_dict())
             except exception.CheckpointNotFound:
-                # Deleted between the listing and the read.
+                # Deleted between the listing and the read, or another
+                # provider's, listed by its plan from a shared bank.
                 continue
         return views
 

@@ -21,6 +21,7 @@ from karbor.tests.functional import base
 
 PROJECT_TYPE = 'OS::Keystone::Project'
 UNKNOWN = '00000000-0000-4000-8000-000000000000'
+OTHER_PROVIDER = base.TEST_DATA_PROVIDER_ID
 
 
 class TestBadInput(base.FunctionalTestCase):
@@ -141,6 +142,18 @@ class TestBadInput(base.FunctionalTestCase):
                 'state': 'error'}}, 404),
             ('DELETE', self._cp(UNKNOWN), None, 404),
             ('DELETE', self._cp('bad'), None, 400),
+            # The Test Data provider shares the No-Op provider's bank in
+            # karbor-all's default; the checkpoint is not its.
+            ('GET', self._cp(cp, provider=OTHER_PROVIDER), None, 404),
+            ('DELETE', self._cp(cp, provider=OTHER_PROVIDER), None, 404),
+            ('PUT', self._cp(cp, provider=OTHER_PROVIDER),
+             {'os-resetState': {'state': 'error'}}, 404, self.admin),
+            ('POST', '/restores', {'restore': {
+                'provider_id': OTHER_PROVIDER, 'checkpoint_id': cp,
+                'parameters': {}}}, 404),
+            ('POST', '/verifications', {'verification': {
+                'provider_id': OTHER_PROVIDER, 'checkpoint_id': cp,
+                'parameters': {}}}, 404),
             ('POST', '/restores', {}, 400),
             ('POST', '/restores', {'restore': {
                 'provider_id': self.provider, 'checkpoint_id': 'bad',
@@ -221,6 +234,14 @@ class TestBadInput(base.FunctionalTestCase):
                                     % (method, path[:80], payload))
         self.assertEqual([], failures)
         self.assertEqual(before, self._state())
+
+    def test_another_providers_plan_lists_nothing(self):
+        listed = self.api.get(self._cp(provider=OTHER_PROVIDER) +
+                              '?plan_id=%s' % self.plan['id'])
+        self.assertEqual([], listed['checkpoints'])
+        listed = self.api.get(self._cp() + '?plan_id=%s' % self.plan['id'])
+        self.assertEqual([self.checkpoint['id']],
+                         [c['id'] for c in listed['checkpoints']])
 
     def test_project_in_url_must_match_token(self):
         wrong = base.ApiClient(

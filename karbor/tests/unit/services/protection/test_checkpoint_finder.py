@@ -123,6 +123,35 @@ class CheckpointFinderTest(base.TestCase):
                           checkpoint_finder.find_checkpoint, self.provider,
                           uuidutils.generate_uuid())
 
+    def test_another_providers_checkpoint_in_a_shared_bank(self):
+        # Two providers on one bank: each sees only its own checkpoints,
+        # by id and by plan.
+        other_plan = uuidutils.generate_uuid()
+        other = self.provider.checkpoint_collection.create(
+            fakes.FakePlan([dict(fakes.VOLUME)], plan_id=other_plan,
+                           provider_id=uuidutils.generate_uuid()),
+            {'status': constants.CHECKPOINT_STATUS_AVAILABLE})
+        other_copy = self.dr.checkpoint_collection.create_copy(
+            other, destination='dr')
+        for checkpoint_id in (other.id, other_copy.id):
+            self.assertRaises(exception.CheckpointNotFound,
+                              checkpoint_finder.find_checkpoint,
+                              self.provider, checkpoint_id)
+        self.assertRaises(exception.CheckpointNotFound,
+                          checkpoint_finder.get_from, self.provider,
+                          other.id, checkpoint_finder.MAIN_BANK)
+        self.assertRaises(exception.CheckpointNotFound,
+                          checkpoint_finder.get_from, self.provider,
+                          other_copy.id, 'dr')
+        # The by-plan index does not name the provider: the listing finds
+        # the entries, reading them refuses them.
+        listed = self._list(plan_id=other_plan)
+        self.assertEqual({(other.id, None), (other_copy.id, 'dr')},
+                         set(listed))
+        # The provider's own are still found.
+        self.assertEqual(self.source.id, checkpoint_finder.find_checkpoint(
+            self.provider, self.source.id)[0].id)
+
     def _list(self, **kwargs):
         return checkpoint_finder.list_checkpoints(
             self.provider, fakes.PROJECT_ID, self.provider.id, **kwargs)
