@@ -390,7 +390,7 @@ class ProtectionManager:
 
         A copy is deleted from its destination bank only, and its
         ``checkpoint_copies`` row with it; a source's copies are left
-        alone.
+        alone. A source is not deleted while a copy of it runs.
         """
         provider = self._provider(provider_id)
         checkpoint, where = checkpoint_finder.find_checkpoint(
@@ -400,8 +400,22 @@ class ProtectionManager:
         if checkpoint.status not in constants.CHECKPOINT_DELETABLE_STATUSES:
             raise exception.CheckpointNotBeDeleted(
                 checkpoint_id=checkpoint_id, status=checkpoint.status)
+        is_source = (where is checkpoint_finder.MAIN_BANK and
+                     not checkpoint.is_copy)
+        if is_source:
+            self._refuse_while_copied(checkpoint)
+        previous_status = checkpoint.status
         flow_utils.set_checkpoint_status(
             checkpoint, constants.CHECKPOINT_STATUS_DELETING)
+        if is_source:
+            # A copy request that chose this source just before it left
+            # 'available' may have claimed it since the first look.
+            try:
+                self._refuse_while_copied(checkpoint)
+            except exception.CheckpointNotBeDeleted:
+                flow_utils.set_checkpoint_status(checkpoint,
+                                                 previous_status)
+                raise
         operation_log = None
         try:
             operation_log = flow_utils.create_operation_log(
@@ -423,6 +437,21 @@ class ProtectionManager:
             self._abort(context, operation_log, str(e), status,
                         flow_utils.set_checkpoint_status, checkpoint, status)
             raise
+
+    @staticmethod
+    def _refuse_while_copied(checkpoint):
+        # A copy reads its source until its last object: deleting the
+        # source under it would fail the copy half way.
+        running = objects.CheckpointCopyList.get_all(
+            karbor_context.get_admin_context(), filters={
+                'source_checkpoint_id': checkpoint.id,
+                'status': [constants.CHECKPOINT_STATUS_WAIT_COPYING,
+                           constants.CHECKPOINT_STATUS_COPYING]})
+        if running:
+            raise exception.CheckpointNotBeDeleted(
+                checkpoint_id=checkpoint.id,
+                status='being copied to %s' % ', '.join(
+                    sorted({row.destination for row in running})))
 
     def reset_state(self, context, provider_id, checkpoint_id, state):
         """Force a checkpoint to ``available`` or ``error``."""

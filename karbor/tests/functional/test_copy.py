@@ -310,6 +310,30 @@ class TestCopyInFlight(CopyTestBase):
         done = [d for d, _ in seen]
         self.assertEqual(sorted(done), done)
 
+    def test_source_is_not_deleted_while_copied(self):
+        state_dir = self.useFixture(base.fixtures.TempDir()).path
+        config = base.write_test_data_provider(
+            state_dir, PROVIDER, 'throttled', self.THROTTLED)
+        api = self.start_karbor(state_dir=state_dir,
+                                config_file=config).client()
+        # About 2 s at the destination's 16 MiB/s.
+        data = {base.PROJECT_TYPE: {'objects': 16,
+                                    'object_size': 2 * 1024 * 1024}}
+        plan = self.create_plan(api, PROVIDER, data)
+        source = self.protect(api, plan)['id']
+        copy = self.copy(api, plan)
+        path = '/providers/%s/checkpoints/%s' % (PROVIDER, source)
+        error = self.assertRaises(base.ApiError, api.delete, path)
+        self.assertEqual(409, error.status, error.body)
+        self.assertIn('being copied to az2', json.dumps(error.body))
+        self.assertEqual('available', self.show(api, source)['status'])
+
+        self.wait_copy(api, copy)
+        api.delete(path)
+        api.wait_for(path, 'checkpoint', 'status', ('deleted',))
+        copy_id = copy['checkpoint_id'][0]['checkpoint_copy_id']
+        self.assertEqual('success', self.restore(api, copy_id)['status'])
+
     def test_killed_service_resumes_the_copy(self):
         state_dir = self.useFixture(base.fixtures.TempDir()).path
         config = base.write_test_data_provider(

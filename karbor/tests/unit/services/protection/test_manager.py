@@ -936,6 +936,7 @@ class CopyTest(CopyTestBase):
         self.assertEqual((2, 0), (usage['in_use'], usage['reserved']))
 
 
+@ddt.ddt
 class CopyLifeTest(CopyTestBase):
     """Copies after the copy: main bank loss, delete, reset, paging."""
 
@@ -990,6 +991,47 @@ class CopyLifeTest(CopyTestBase):
         self.assertEqual(['available'], [r.status for r in self.rows()])
         views = self.manager.list_checkpoints(self.ctx, fakes.PROVIDER_ID)
         self.assertEqual([self.copy_id], [v['id'] for v in views])
+
+    @ddt.data(False, True)
+    def test_source_not_deleted_while_copied(self, claimed_meanwhile):
+        row = self.row(self.copy_id)
+
+        def copying():
+            row.status = constants.CHECKPOINT_STATUS_COPYING
+            row.save()
+
+        refuse = manager.ProtectionManager._refuse_while_copied
+        looks = []
+
+        def look(checkpoint):
+            # The copy claims the source between the delete's first look
+            # and its writing 'deleting'.
+            looks.append(checkpoint.status)
+            if claimed_meanwhile and len(looks) == 2:
+                copying()
+            refuse(checkpoint)
+
+        if not claimed_meanwhile:
+            copying()
+        logs = len(self.records.operation_logs())
+        with mock.patch.object(manager.ProtectionManager,
+                               '_refuse_while_copied', staticmethod(look)):
+            e = self.assertRaises(exception.CheckpointNotBeDeleted,
+                                  self.manager.delete, self.ctx,
+                                  fakes.PROVIDER_ID, self.source)
+        self.assertEqual(409, e.code)
+        self.assertIn('being copied to az2', str(e))
+        self.assertEqual(['available', 'deleting'] if claimed_meanwhile
+                         else ['available'], looks)
+        self.assertEqual('available', self.status(self.source))
+        self.assertEqual(logs, len(self.records.operation_logs()))
+
+        # Once the copy is over the source can go.
+        row.status = constants.CHECKPOINT_STATUS_AVAILABLE
+        row.save()
+        self.manager.delete(self.ctx, fakes.PROVIDER_ID, self.source)
+        self.wait()
+        self.assertEqual('deleted', self.status(self.source))
 
     def test_reset_state_of_a_copy(self):
         self.manager.reset_state(self.ctx, fakes.PROVIDER_ID, self.copy_id,
