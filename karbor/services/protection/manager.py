@@ -659,14 +659,8 @@ class ProtectionManager:
         checkpoint_copy = None
         operation_log = None
         try:
-            if new:
-                checkpoint_copy = dest.checkpoint_collection.create_copy(
-                    source, copy_id=row.id, destination=dest.name,
-                    source_bank=getattr(provider, 'bank_plugin_name', None),
-                    context=context)
-            else:
-                checkpoint_copy = self._reopen_copy(context, provider, dest,
-                                                    source, row)
+            # The log comes first: it is where the reason goes when the
+            # destination cannot even take the copy's index.
             operation_log = flow_utils.create_operation_log(
                 context, constants.OPERATION_COPY,
                 constants.CHECKPOINT_STATUS_WAIT_COPYING,
@@ -679,6 +673,14 @@ class ProtectionManager:
                             'parameters': parameters or {}})
             row.operation_log_id = operation_log.id
             row.save()
+            if new:
+                checkpoint_copy = dest.checkpoint_collection.create_copy(
+                    source, copy_id=row.id, destination=dest.name,
+                    source_bank=getattr(provider, 'bank_plugin_name', None),
+                    context=context)
+            else:
+                checkpoint_copy = self._reopen_copy(context, provider, dest,
+                                                    source, row)
             self._run_copy(context, provider, source, checkpoint_copy, row,
                            operation_log, parameters)
         except Exception as e:

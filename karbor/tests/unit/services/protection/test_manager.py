@@ -890,6 +890,36 @@ class CopyTest(CopyTestBase):
         self.assertEqual('error', log.status)
         self.assertIn('stopped', log.error_info)
 
+    def test_destination_refusing_the_copy_index_gives_the_reason(self):
+        source = self.protect()['id']
+        root = self.destination().bank.plugin.root
+        # The destination's directory is a file: not even the copy's
+        # index.json can be written.
+        shutil.rmtree(root)
+        with open(root, 'w'):
+            pass
+        result = self.copy()
+        copy_id = result['checkpoint_id'][0]['checkpoint_copy_id']
+        row = self.row(copy_id)
+        self.assertEqual('error', row.status)
+        log = self.records.operation_log(row.operation_log_id)
+        self.assertEqual(('error', copy_id), (log.status, log.checkpoint_id))
+        self.assertIn('Not a directory', log.error_info)
+        request = self.records.operation_log(result['id'])
+        self.assertEqual('error', request.status)
+        self.assertIn('%s: ' % source, request.error_info)
+        self.assertIn('Not a directory', request.error_info)
+        self.assertEqual('available', self.status(source))
+
+        # Once the destination is back, the same copy is retried.
+        os.remove(root)
+        retry = self.copy()
+        self.assertEqual(copy_id,
+                         retry['checkpoint_id'][0]['checkpoint_copy_id'])
+        self.assertEqual('available', self.copy_checkpoint(copy_id).status)
+        self.assertEqual('success',
+                         self.records.operation_log(retry['id']).status)
+
     def test_concurrent_requests_copy_each_checkpoint_once(self):
         sources = {self.protect()['id'] for _ in range(3)}
         barrier = threading.Barrier(2)
