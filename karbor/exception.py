@@ -360,6 +360,13 @@ class BankPluginError(KarborException):
     safe = True
 
 
+class BankUnavailable(BankPluginError):
+    # A bank whose plugin could not start (its storage unreachable when
+    # the service started, say): a later request may find it back.
+    msg_fmt = _("Bank %(bank)s is unavailable: %(reason)s")
+    code = 503
+
+
 class BankCreateObjectFailed(BankPluginError):
     msg_fmt = _("Bank failed to create object %(key)s: %(reason)s")
 

@@ -41,6 +41,15 @@ protection_opts = [
                        'TaskFlowEngine',
                help='Full class name of the workflow engine. Kept for '
                     'compatibility; only the TaskFlow engine exists.'),
+    cfg.FloatOpt('bank_start_retry_interval',
+                 default=30,
+                 min=0,
+                 help='Seconds before a bank whose plugin failed to start '
+                      '(its storage unreachable) is tried again. A '
+                      'provider loads without such a bank; requests that '
+                      'need it in the meantime fail at once with the '
+                      'reason (503), the first one after the interval '
+                      'tries to start it.'),
     cfg.IntOpt('sync_status_interval',
                default=20,
                min=1,

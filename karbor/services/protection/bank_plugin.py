@@ -24,6 +24,10 @@ import io
 import json
 import os
 import re
+import threading
+import time
+
+from oslo_log import log as logging
 
 from karbor import exception
 from karbor.services.protection import checksums
@@ -49,6 +53,8 @@ _NORMAL_RELATIVE_KEY_RE = re.compile(
     r'%s(?:/%s)*' % (_NORMAL_SEGMENT, _NORMAL_SEGMENT))
 SORT_ASC = 'asc'
 SORT_DESC = 'desc'
+
+LOG = logging.getLogger(__name__)
 
 
 def value_to_bytes(value):
@@ -537,22 +543,110 @@ def _normalize_key(key, allow_trailing_slash=False):
     return normalized
 
 
+class DeferredPlugin:
+    """Starts a bank plugin when it is first needed, and after a failure.
+
+    Starting a plugin may need its storage: an object store authenticates
+    and looks at its container. A bank in another region, or a main bank
+    whose site is down, must not keep a provider from loading: its other
+    banks still serve (copies stay listable and restorable when the main
+    bank is lost; protection goes on when a copy destination is). A
+    plugin that fails to start is tried again on the first use at least
+    ``retry_interval`` seconds later; uses in between fail at once with
+    the last reason, so that requests do not each wait for an unreachable
+    endpoint.
+
+    :param start: a callable returning the started :class:`BankPlugin`;
+        whatever it raises is the reason the bank is unavailable.
+    :param name: names the bank in errors and logs.
+    :param retry_interval: seconds (the protection service passes its
+        ``bank_start_retry_interval``).
+    """
+
+    def __init__(self, start, name, retry_interval=30.0,
+                 clock=time.monotonic):
+        self._start = start
+        self.name = name
+        self._retry_interval = retry_interval
+        self._clock = clock
+        self._plugin = None
+        self._failed_at = None
+        self._reason = None
+        self._lock = threading.Lock()
+
+    def get(self):
+        """The started plugin.
+
+        :raises karbor.exception.BankUnavailable: it cannot start, or
+            could not a moment ago.
+        """
+        plugin = self._plugin
+        if plugin is not None:
+            return plugin
+        with self._lock:
+            if self._plugin is None:
+                self._plugin = self._try_start()
+            return self._plugin
+
+    def _try_start(self):
+        now = self._clock()
+        if (self._failed_at is not None and
+                now - self._failed_at < self._retry_interval):
+            raise exception.BankUnavailable(bank=self.name,
+                                            reason=self._reason)
+        try:
+            plugin = self._start()
+        except Exception as exc:
+            self._failed_at = now
+            self._reason = str(exc) or type(exc).__name__
+            LOG.error('Bank %(bank)s is unavailable, it will be started '
+                      'again when needed (at most every %(interval)d s): '
+                      '%(reason)s', {'bank': self.name,
+                                     'interval': self._retry_interval,
+                                     'reason': self._reason})
+            raise exception.BankUnavailable(bank=self.name,
+                                            reason=self._reason) from exc
+        if self._failed_at is not None:
+            LOG.info('Bank %s is available again', self.name)
+        self._failed_at = self._reason = None
+        return plugin
+
+
 class Bank:
     """A bank plugin behind validated, absolute keys.
 
-    :param plugin: a :class:`BankPlugin` instance.
+    :param plugin: a :class:`BankPlugin` instance, or a
+        :class:`DeferredPlugin` that starts one when first needed.
     :param copy_rate_limit: what copies into this bank draw on for every
         byte they write (a ``bank_mover.RateLimit``), or None: set on the
         bank of a copy destination that has a ``bandwidth_limit``.
     """
 
     def __init__(self, plugin, copy_rate_limit=None):
-        self._plugin = plugin
+        if isinstance(plugin, DeferredPlugin):
+            self._deferred, self._plugin = plugin, None
+        else:
+            self._deferred, self._plugin = None, plugin
         self.copy_rate_limit = copy_rate_limit
 
     @property
     def plugin(self):
-        return self._plugin
+        """The started plugin.
+
+        :raises karbor.exception.BankUnavailable: a deferred plugin that
+            cannot start.
+        """
+        plugin = self._plugin
+        if plugin is None:
+            plugin = self._plugin = self._deferred.get()
+        return plugin
+
+    def check_available(self):
+        """Start a deferred plugin now.
+
+        :raises karbor.exception.BankUnavailable: it cannot start.
+        """
+        self.plugin  # noqa: B018 (the property starts it)
 
     @staticmethod
     def normalize_key(key):
@@ -560,11 +654,11 @@ class Bank:
         return _normalize_key(key)
 
     def update_object(self, key, value, context=None):
-        return self._plugin.update_object(_normalize_key(key), value,
-                                          context=context)
+        return self.plugin.update_object(_normalize_key(key), value,
+                                         context=context)
 
     def get_object(self, key, context=None):
-        return self._plugin.get_object(_normalize_key(key), context=context)
+        return self.plugin.get_object(_normalize_key(key), context=context)
 
     def list_objects(self, prefix=None, limit=None, marker=None,
                      sort_dir=None, context=None):
@@ -573,52 +667,52 @@ class Bank:
             prefix, allow_trailing_slash=True)
         if marker is not None:
             marker = _normalize_key(marker)
-        return self._plugin.list_objects(prefix=prefix, limit=limit,
-                                         marker=marker, sort_dir=sort_dir,
-                                         context=context)
+        return self.plugin.list_objects(prefix=prefix, limit=limit,
+                                        marker=marker, sort_dir=sort_dir,
+                                        context=context)
 
     def list_object_sizes(self, prefix=None, context=None):
         """``[(full key, size)]`` under ``prefix``, ascending."""
         prefix = '/' if prefix is None else _normalize_key(
             prefix, allow_trailing_slash=True)
-        return self._plugin.list_object_sizes(prefix=prefix, context=context)
+        return self.plugin.list_object_sizes(prefix=prefix, context=context)
 
     def delete_object(self, key, context=None):
-        return self._plugin.delete_object(_normalize_key(key),
-                                          context=context)
+        return self.plugin.delete_object(_normalize_key(key),
+                                         context=context)
 
     def get_owner_id(self, context=None):
-        return self._plugin.get_owner_id(context=context)
+        return self.plugin.get_owner_id(context=context)
 
     def open_object_reader(self, key, context=None):
-        return self._plugin.open_object_reader(_normalize_key(key),
-                                               context=context)
+        return self.plugin.open_object_reader(_normalize_key(key),
+                                              context=context)
 
     def put_object_stream(self, key, reader, size=None, context=None):
-        return self._plugin.put_object_stream(_normalize_key(key), reader,
-                                              size=size, context=context)
+        return self.plugin.put_object_stream(_normalize_key(key), reader,
+                                             size=size, context=context)
 
     def put_copy_object(self, key, reader, size, algorithm, context=None):
-        return self._plugin.put_copy_object(_normalize_key(key), reader,
-                                            size, algorithm, context=context)
+        return self.plugin.put_copy_object(_normalize_key(key), reader,
+                                           size, algorithm, context=context)
 
     def put_copy_object_from_file(self, key, fd, size, algorithm,
                                   on_bytes=None, context=None):
-        return self._plugin.put_copy_object_from_file(
+        return self.plugin.put_copy_object_from_file(
             _normalize_key(key), fd, size, algorithm, on_bytes=on_bytes,
             context=context)
 
     @property
     def stored_checksum(self):
-        return self._plugin.stored_checksum
+        return self.plugin.stored_checksum
 
     def head_object(self, key, context=None, algorithm=checksums.MD5):
-        return self._plugin.head_object(_normalize_key(key), context=context,
-                                        algorithm=algorithm)
+        return self.plugin.head_object(_normalize_key(key), context=context,
+                                       algorithm=algorithm)
 
     def get_object_size(self, key, context=None):
-        return self._plugin.get_object_size(_normalize_key(key),
-                                            context=context)
+        return self.plugin.get_object_size(_normalize_key(key),
+                                           context=context)
 
     def get_sub_section(self, section, is_writable=True):
         """Return a :class:`BankSection` for the prefix ``section``."""
@@ -636,9 +730,6 @@ class BankSection:
 
     def __init__(self, bank, section, is_writable=True):
         self._bank = bank
-        # Keys are normalised here, so the plugin is called directly: going
-        # through the Bank would check each key a second time.
-        self._plugin = bank.plugin
         self._prefix = _normalize_key(section,
                                       allow_trailing_slash=True).rstrip('/')
         self._prefix += '/'
@@ -647,6 +738,13 @@ class BankSection:
     @property
     def bank(self):
         return self._bank
+
+    @property
+    def _plugin(self):
+        # Keys are normalised here, so the plugin is called directly: going
+        # through the Bank would check each key a second time. Looked up
+        # on each call: the bank may start its plugin only when used.
+        return self._bank.plugin
 
     @property
     def section(self):

@@ -504,12 +504,17 @@ class ProtectionManager:
             CopyDestinationNotFound, CopyNotSupported: (400).
         :raises karbor.exception.NothingToCopy: (409).
         :raises karbor.exception.CheckpointLimitExceeded: (413).
+        :raises karbor.exception.BankUnavailable: the destination's bank
+            cannot start (503).
         """
         if not plan:
             raise exception.InvalidPlan(reason='no plan was given')
         provider = self._provider(plan.provider_id)
         parameters = self._validate_parameters(provider, parameters, 'copy')
         dest = provider.get_copy_destination(destination)
+        # A destination that could not start (its site unreachable) is
+        # refused before anything is created.
+        dest.bank.check_available()
         new_sources, retries = self._copy_candidates(context, provider,
                                                      plan, dest)
         self._check_copy_plugins(

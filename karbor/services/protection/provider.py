@@ -34,12 +34,22 @@ copied to::
 Each destination's bank plugin reads its own options from the
 destination's section. A file without ``copy_destinations`` loads as
 upstream's did.
+
+A configuration error (an unknown plugin, a missing section, two banks on
+the same storage) keeps the provider from loading. A bank plugin that is
+configured right but fails to start, its storage unreachable, does not:
+the provider loads without that bank, which is started again when needed
+(see :class:`karbor.services.protection.bank_plugin.DeferredPlugin`), so
+a site that is down stops neither protection at the other nor restores
+from the copies kept there.
 """
 
+import functools
 import glob
 import inspect
 import os
 import re
+import threading
 
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -130,17 +140,85 @@ def load_provider_config(path):
     return config
 
 
-def _load_bank(config, plugin_name):
-    """Load a provider's main bank plugin and wrap it in a Bank.
+def _bank_plugin_class(plugin_name):
+    """The class of bank plugin ``plugin_name``.
 
-    The plugin reads its options from its own default section, as in
-    upstream provider files.
+    :raises karbor.exception.ProviderNotLoaded: it cannot be found, or is
+        not a bank plugin.
     """
-    plugin = utils.load_plugin(PLUGIN_NAMESPACE, plugin_name, config)
-    if not isinstance(plugin, bank_plugin.BankPlugin):
+    cls = utils.load_plugin_class(PLUGIN_NAMESPACE, plugin_name)
+    if not (isinstance(cls, type) and
+            issubclass(cls, bank_plugin.BankPlugin)):
         raise exception.ProviderNotLoaded(
-            name=plugin_name, reason='not a bank plugin')
-    return bank_plugin.Bank(plugin)
+            name=plugin_name, reason='%s is not a bank plugin' % plugin_name)
+    return cls
+
+
+def _plugin_maker(cls, label, *args, **kwargs):
+    """A callable making a ``cls`` plugin, its failures saying which."""
+    def make():
+        try:
+            return cls(*args, **kwargs)
+        except Exception as exc:
+            raise exception.BankPluginError(
+                reason='bank plugin %s failed to start: %s' % (label, exc))
+    return make
+
+
+class _SharedStorage(exception.ProviderNotLoaded):
+    """Two banks of a provider store into the same place."""
+
+
+class _BankStarter:
+    """Starts the banks of one provider, checking they do not overlap.
+
+    A copy into the bank it comes from, or into a directory inside it or
+    around it, is lost with it, which defeats copying; plugins that expose
+    their storage root (``root``) are checked against the banks of the
+    provider already started, whenever they start.
+    """
+
+    def __init__(self, provider_name):
+        self._provider_name = provider_name
+        self._roots = {}
+        self._lock = threading.Lock()
+
+    def deferred(self, label, make_plugin):
+        """A DeferredPlugin starting ``make_plugin()`` as bank ``label``."""
+        return bank_plugin.DeferredPlugin(
+            functools.partial(self._start, label, make_plugin),
+            '%s of provider %s' % (label, self._provider_name),
+            retry_interval=CONF.bank_start_retry_interval)
+
+    def _start(self, label, make_plugin):
+        plugin = make_plugin()
+        root = getattr(plugin, 'root', None)
+        if root is None:
+            return plugin
+        with self._lock:
+            for other_label, other in self._roots.items():
+                reason = _storage_overlap(root, other)
+                if reason:
+                    raise _SharedStorage(
+                        name=self._provider_name,
+                        reason='%s: %s %s (%s)' % (label, reason,
+                                                   other_label, other))
+            self._roots[label] = root
+        return plugin
+
+
+def _start_now(bank):
+    """Start ``bank`` at load time if it can be.
+
+    :raises karbor.exception.ProviderNotLoaded: it shares storage with
+        another bank of the provider; any other failure is logged (by the
+        DeferredPlugin) and left for a later start.
+    """
+    try:
+        bank.check_available()
+    except exception.BankUnavailable as exc:
+        if isinstance(exc.__cause__, _SharedStorage):
+            raise exc.__cause__
 
 
 def _accepts_section(cls):
@@ -193,7 +271,8 @@ def _destination_error(provider_name, destination, reason):
         reason='copy destination %s: %s' % (destination, reason))
 
 
-def _load_copy_destination(config, provider_name, name, is_default):
+def _load_copy_destination(config, provider_name, name, is_default,
+                           starter):
     group = COPY_DESTINATION_PREFIX + name
     if group not in config.list_all_sections():
         raise _destination_error(provider_name, name,
@@ -208,45 +287,42 @@ def _load_copy_destination(config, provider_name, name, is_default):
     except (cfg.Error, ValueError) as exc:
         raise _destination_error(provider_name, name, exc)
     try:
-        cls = utils.load_plugin_class(PLUGIN_NAMESPACE, options.bank)
+        cls = _bank_plugin_class(options.bank)
     except exception.ProviderNotLoaded as exc:
         raise _destination_error(provider_name, name, exc)
-    if not (isinstance(cls, type) and
-            issubclass(cls, bank_plugin.BankPlugin)):
-        raise _destination_error(provider_name, name,
-                                 '%s is not a bank plugin' % options.bank)
     if not _accepts_section(cls):
         raise _destination_error(
             provider_name, name,
             'bank plugin %s cannot be a copy destination: its constructor '
             'takes no "section" argument, so it cannot read its options '
             'from [%s]' % (options.bank, group))
-    try:
-        plugin = cls(config, section=group)
-    except Exception as exc:
-        raise _destination_error(provider_name, name,
-                                 'bank plugin %s failed to start: %s'
-                                 % (options.bank, exc))
     rate_limit = None
     if bandwidth_limit:
         rate_limit = bank_mover.RateLimit(bandwidth_limit * 1024 * 1024)
     return CopyDestination(
         name, options.bank,
-        bank_plugin.Bank(plugin, copy_rate_limit=rate_limit),
+        bank_plugin.Bank(
+            starter.deferred('copy destination %s' % name, _plugin_maker(
+                cls, '%s of [%s]' % (options.bank, group), config,
+                section=group)),
+            copy_rate_limit=rate_limit),
         region=options.region, availability_zone=options.availability_zone,
         description=options.description, is_default=is_default)
 
 
-def load_copy_destinations(config, provider_name, main_bank=None):
+def load_copy_destinations(config, provider_name, starter=None):
     """Load the copy destinations a provider file names.
+
+    Their banks are not started: see :func:`_start_now`.
 
     :param config: the provider file's ``ConfigOpts``.
     :param provider_name: for error messages.
-    :param main_bank: the provider's main Bank, which no destination may
-        share its storage with.
+    :param starter: the provider's :class:`_BankStarter`, which checks
+        that no two of its banks share storage; a new one by default.
     :returns: an ordered dict, destination name -> :class:`CopyDestination`.
     :raises karbor.exception.ProviderNotLoaded: on any bad destination.
     """
+    starter = starter or _BankStarter(provider_name)
     section = config[PROVIDER_GROUP]
     names = [n.strip() for n in section.copy_destinations]
     default = section.default_copy_destination
@@ -273,30 +349,8 @@ def load_copy_destinations(config, provider_name, main_bank=None):
     destinations = {}
     for name in names:
         destinations[name] = _load_copy_destination(
-            config, provider_name, name, name == default)
-    _check_distinct_storage(provider_name, main_bank, destinations)
+            config, provider_name, name, name == default, starter)
     return destinations
-
-
-def _check_distinct_storage(provider_name, main_bank, destinations):
-    # A copy into the bank it comes from, or into a directory inside it or
-    # around it, is lost with it, which defeats copying; plugins that
-    # expose their storage root can be checked.
-    seen = {}
-    if main_bank is not None:
-        root = getattr(main_bank.plugin, 'root', None)
-        if root is not None:
-            seen[root] = 'the main bank'
-    for name, destination in destinations.items():
-        root = getattr(destination.bank.plugin, 'root', None)
-        if root is None:
-            continue
-        for other, label in seen.items():
-            reason = _storage_overlap(root, other)
-            if reason:
-                raise _destination_error(provider_name, name, '%s %s (%s)'
-                                         % (reason, label, other))
-        seen[root] = 'copy destination %s' % name
 
 
 def _storage_overlap(root, other):
@@ -337,11 +391,21 @@ class PluggableProtectionProvider:
             raise exception.ProviderNotLoaded(
                 name=self.name or self.id, reason='no bank is configured')
         self.bank_plugin_name = section.bank
-        self.bank = _load_bank(provider_config, section.bank)
+        label = self.name or self.id
+        starter = _BankStarter(label)
+        # The main bank's plugin reads its options from its own default
+        # section, as in upstream provider files.
+        bank_class = _bank_plugin_class(section.bank)
+        self.bank = bank_plugin.Bank(starter.deferred(
+            'the main bank',
+            _plugin_maker(bank_class, section.bank, provider_config)))
         self.checkpoint_collection = checkpoint.CheckpointCollection(
             self.bank)
         self.copy_destinations = load_copy_destinations(
-            provider_config, self.name or self.id, main_bank=self.bank)
+            provider_config, label, starter)
+        for bank in [self.bank] + [d.bank for d in
+                                   self.copy_destinations.values()]:
+            _start_now(bank)
         self.plugins = {}
         for plugin_name in section.plugin:
             cls = utils.load_plugin_class(PLUGIN_NAMESPACE, plugin_name)

@@ -426,3 +426,78 @@ class TestCopyToAFullBank(CopyTestBase):
         restored = self.restore(api, pair['checkpoint_copy_id'])
         self.assertEqual('success', restored['status'])
         self.assertEqual(source_data, self._source_data(main))
+
+
+class TestBanksDownAtStart(CopyTestBase):
+    """Banks whose storage is unreachable when karbor-all starts.
+
+    The provider loads without them: a destination that is down stops
+    neither protection nor the other banks, and a main bank that is down
+    leaves the copies restorable.
+    """
+
+    def test_destination_down_at_start(self):
+        state_dir = self.useFixture(base.fixtures.TempDir()).path
+        config = base.write_test_data_provider(
+            state_dir, PROVIDER, 'az2 down', base.az2_provider_text(0))
+        with open(config, 'a') as f:
+            f.write('bank_start_retry_interval = 0.2\n')
+        # The destination's directory cannot be created: a file is there.
+        az2 = os.path.join(state_dir, 'bank-az2')
+        with open(az2, 'w'):
+            pass
+        karbor = self.start_karbor(state_dir=state_dir, config_file=config)
+        api = karbor.client()
+        providers = api.get('/providers')['providers']
+        self.assertEqual([PROVIDER], [p['id'] for p in providers])
+        plan = self.create_plan(api, PROVIDER, TEST_DATA)
+        source = self.protect(api, plan)
+
+        logs_before = api.get('/operation_logs')['operation_logs']
+        error = self.assertRaises(base.ApiError, self.copy, api, plan)
+        self.assertEqual(503, error.status, error.body)
+        message = json.dumps(error.body)
+        self.assertIn('copy destination az2', message)
+        self.assertIn('cannot create the bank directory', message)
+        self.assertEqual(logs_before,
+                         api.get('/operation_logs')['operation_logs'])
+        self.assertEqual([source['id']],
+                         [c['id'] for c in self.checkpoints(api)])
+
+        # Back: the next request after the retry interval copies.
+        os.remove(az2)
+        time.sleep(0.3)
+        copy = self.copy(api, plan)
+        self.wait_copy(api, copy)
+        copy_id = copy['checkpoint_id'][0]['checkpoint_copy_id']
+        self.assertEqual('success', self.restore(api, copy_id)['status'])
+
+    def test_main_bank_down_at_start(self):
+        # The main site is gone when the service starts again: the copies
+        # kept at the destination are still listed, shown and restored.
+        state_dir = self.useFixture(base.fixtures.TempDir()).path
+        config = base.write_test_data_provider(
+            state_dir, PROVIDER, 'main down', base.az2_provider_text(0))
+        karbor = self.start_karbor(state_dir=state_dir, config_file=config)
+        api = karbor.client()
+        plan = self.create_plan(api, PROVIDER, TEST_DATA)
+        self.protect(api, plan)
+        copy = self.copy(api, plan)
+        self.wait_copy(api, copy)
+        copy_id = copy['checkpoint_id'][0]['checkpoint_copy_id']
+        karbor.stop()
+
+        main = os.path.join(state_dir, 'bank')
+        shutil.rmtree(main)
+        with open(main, 'w'):
+            pass
+        again = self.start_karbor(state_dir=state_dir, config_file=config)
+        api = again.client(project_id=api.project_id)
+        self.assertEqual([copy_id], [c['id'] for c in self.checkpoints(api)])
+        self.assertEqual('available', self.show(api, copy_id)['status'])
+        self.assertEqual('success', self.restore(api, copy_id)['status'])
+        # What needs the main bank says why it cannot be done.
+        error = self.assertRaises(base.ApiError, self.protect, api, plan)
+        self.assertEqual(503, error.status, error.body)
+        self.assertIn('the main bank', json.dumps(error.body))
+

@@ -310,6 +310,72 @@ class BankTest(base.TestCase):
         self.assertRaises(TypeError, bank_plugin.LeasePlugin)
 
 
+class DeferredPluginTest(base.TestCase):
+    """A bank whose plugin starts when used, and again after failing."""
+
+    def setUp(self):
+        super().setUp()
+        self.now = 100.0
+        self.attempts = 0
+        self.down = True
+        self.plugin = DictBankPlugin()
+        self.deferred = bank_plugin.DeferredPlugin(
+            self._start, 'copy destination dr', retry_interval=30,
+            clock=lambda: self.now)
+        self.bank = bank_plugin.Bank(self.deferred)
+
+    def _start(self):
+        self.attempts += 1
+        if self.down:
+            raise exception.BankPluginError(reason='no route to host')
+        return self.plugin
+
+    def _unavailable(self, call, *args):
+        error = self.assertRaises(exception.BankUnavailable, call, *args)
+        self.assertEqual(503, error.code)
+        self.assertIn('copy destination dr', str(error))
+        self.assertIn('no route to host', str(error))
+        return error
+
+    def test_sections_are_made_before_the_plugin_starts(self):
+        section = self.bank.get_sub_section('/checkpoints/c1')
+        self.assertEqual(0, self.attempts)
+        self._unavailable(section.update_object, 'index.json', 'v')
+        self.assertEqual(1, self.attempts)
+        self.down = False
+        self.now += 30
+        section.update_object('index.json', 'v')
+        self.assertEqual({'/checkpoints/c1/index.json': 'v'},
+                         self.plugin.objects)
+        self.assertIs(self.plugin, self.bank.plugin)
+
+    def test_failures_are_not_retried_before_the_interval(self):
+        self._unavailable(self.bank.list_objects)
+        self.down = False
+        self.now += 29
+        error = self._unavailable(self.bank.get_object, 'k')
+        self.assertIsNone(error.__cause__)  # the last reason, not a try
+        self.assertEqual(1, self.attempts)
+        self.now += 1
+        self.assertEqual([], self.bank.list_objects())
+        self.assertEqual(2, self.attempts)
+
+    def test_a_started_plugin_is_kept(self):
+        self.down = False
+        self.bank.update_object('k', 'v')
+        self.down = True
+        self.now += 1000
+        self.assertEqual('v', self.bank.get_object('k'))
+        self.assertEqual(1, self.attempts)
+
+    def test_the_cause_is_kept(self):
+        error = self._unavailable(self.deferred.get)
+        self.assertIsInstance(error.__cause__, exception.BankPluginError)
+
+    def test_a_plain_plugin_is_used_as_is(self):
+        self.assertIs(self.plugin, bank_plugin.Bank(self.plugin).plugin)
+
+
 class BankSectionTest(base.TestCase):
 
     def setUp(self):

@@ -17,6 +17,8 @@ import textwrap
 
 from karbor import exception
 from karbor.services.protection import bank_plugin
+from karbor.services.protection.bank_plugins import (
+    file_system_bank_plugin as fs_bank)
 from karbor.services.protection import checkpoint
 from karbor.services.protection import provider
 from karbor.tests import base
@@ -215,12 +217,6 @@ class ProviderRegistryTest(ProviderTestBase):
             f.write('[provider]\nid = id-x\nbank = karbor-fs-bank-plugin\n'
                     'enabled = True\n')
         os.makedirs(os.path.join(self.providers_dir, 'sub.conf.d'))
-        # A file system bank plugin without its path fails to start.
-        path = self.write_provider('nopath.conf', 'id-h')
-        with open(path) as f:
-            text = f.read()
-        with open(path, 'w') as f:
-            f.write(text.replace('file_system_bank_path', '# no path'))
         self.registry = provider.ProviderRegistry()
 
     def test_only_good_providers_load(self):
@@ -255,6 +251,26 @@ class ProviderRegistryTest(ProviderTestBase):
         for missing in ('id-d', 'id-f', 'nope', None):
             self.assertRaises(exception.ProviderNotFound,
                               self.registry.show_provider, missing)
+
+    def test_provider_whose_bank_cannot_start_loads(self):
+        # A file system bank plugin without its path fails to start. The
+        # provider loads (its storage may only be unreachable for now);
+        # what needs the bank says why it cannot be used.
+        path = self.write_provider('nopath.conf', 'id-h')
+        with open(path) as f:
+            text = f.read()
+        with open(path, 'w') as f:
+            f.write(text.replace('file_system_bank_path', '# no path'))
+        logger = self.useFixture(base.fixtures.FakeLogger())
+        self.registry.load_providers()
+        prov = self.registry.show_provider('id-h')
+        error = self.assertRaises(exception.BankUnavailable,
+                                  prov.list_checkpoints, 'proj', 'id-h')
+        self.assertEqual(503, error.code)
+        self.assertIn('the main bank of provider prov', str(error))
+        self.assertIn('file_system_bank_path is required', str(error))
+        self.assertIn('the main bank of provider prov is unavailable',
+                      logger.output)
 
     def test_reload_picks_up_new_files(self):
         self.write_provider('z.conf', 'id-z')
@@ -323,6 +339,17 @@ class KwargsBankPlugin(NoSectionBankPlugin):
     def __init__(self, config, **kwargs):
         super().__init__(config)
         self.section = kwargs.get('section')
+
+
+class FlakyBankPlugin(fs_bank.FileSystemBankPlugin):
+    """A file-system bank that cannot start while ``down`` is set."""
+
+    down = False
+
+    def __init__(self, config, section=None):
+        if self.down:
+            raise ConnectionRefusedError('the site is down')
+        super().__init__(config, section=section)
 
 
 class ObjectStoreLikeBankPlugin(KwargsBankPlugin):
@@ -506,10 +533,40 @@ class CopyDestinationTest(ProviderTestBase):
     def test_bank_plugin_failure(self):
         # The file system bank needs its path in the destination's section;
         # the main bank's [file_system_bank_plugin] path does not count.
-        message = self._assert_not_loaded('az2', None,
-                                          destination_section('az2'))
-        self.assertIn('failed to start', message)
-        self.assertIn('copy_destination:az2', message)
+        # The provider loads: its main bank works, the destination says
+        # why it does not.
+        prov = self._provider('az2', None, destination_section('az2'))
+        error = self.assertRaises(exception.BankUnavailable, getattr,
+                                  prov.get_copy_destination().bank, 'plugin')
+        self.assertIn('copy destination az2 of provider prov', str(error))
+        self.assertIn('failed to start', str(error))
+        self.assertIn('copy_destination:az2', str(error))
+        plan = {'id': 'plan', 'name': 'n', 'provider_id': 'prov-1',
+                'project_id': 'proj', 'resources': []}
+        cp = prov.checkpoint_collection.create(plan)
+        self.assertEqual([cp.id], prov.list_checkpoints('proj', 'prov-1'))
+
+    def test_destination_starting_late_is_checked_then(self):
+        # Down when the provider loads, the destination starts when next
+        # used; storage shared with the main bank is refused then.
+        main = os.path.join(self.state_path, 'bank-prov-1')
+        self.flags(bank_start_retry_interval=0)
+        FlakyBankPlugin.down = True
+        self.addCleanup(setattr, FlakyBankPlugin, 'down', False)
+        prov = self._provider('good, bad', None, destination_section(
+            'good', bank=__name__ + '.FlakyBankPlugin',
+            path=self._bank_dir('good')) + destination_section(
+            'bad', bank=__name__ + '.FlakyBankPlugin', path=main))
+        for name in ('good', 'bad'):
+            self.assertRaises(exception.BankUnavailable, getattr,
+                              prov.get_copy_destination(name).bank, 'plugin')
+        FlakyBankPlugin.down = False
+        self.assertEqual(os.path.join(self._bank_dir('good'), 'karbor'),
+                         prov.get_copy_destination('good').bank.plugin.root)
+        error = self.assertRaises(exception.BankUnavailable, getattr,
+                                  prov.get_copy_destination('bad').bank,
+                                  'plugin')
+        self.assertIn('same place as the main bank', str(error))
 
     def test_plugin_without_section_support(self):
         message = self._assert_not_loaded('az2', None, destination_section(

@@ -523,13 +523,16 @@ class TestSwiftBankInProviders(SwiftTestCase):
                                   config)
         self.assertIn('same place', str(error))
 
-    def test_unreachable_main_bank_is_not_loaded(self):
+    def test_unreachable_main_bank_is_started_when_needed(self):
+        # The provider loads; using the bank says why it cannot be.
         config = self.write_provider(
             '[swift_client]\nswift_auth_url = http://127.0.0.1:9/auth/v1.0\n'
             'swift_user = a\nswift_key = b\nswift_retry_attempts = 0\n')
-        error = self.assertRaises(exception.ProviderNotLoaded,
-                                  provider.PluggableProtectionProvider,
-                                  config)
+        prov = provider.PluggableProtectionProvider(config)
+        error = self.assertRaises(exception.BankUnavailable,
+                                  prov.checkpoint_collection.get,
+                                  '6b1d6b4c-0d1e-4f7a-9a55-1f3e1d9c7a10')
+        self.assertEqual(503, error.code)
         self.assertIn('http://127.0.0.1:9/auth/v1.0', str(error))
 
 
