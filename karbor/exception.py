@@ -367,6 +367,13 @@ class BankUnavailable(BankPluginError):
     code = 503
 
 
+class CheckpointUnreachable(ServiceUnavailable):
+    # Not in the banks that could be read, but perhaps in one that could
+    # not: "not found" would tell the user it is gone.
+    msg_fmt = _("Checkpoint %(checkpoint_id)s is not in the banks that can "
+                "be read now, and %(reason)s")
+
+
 class BankCreateObjectFailed(BankPluginError):
     msg_fmt = _("Bank failed to create object %(key)s: %(reason)s")
 

@@ -62,17 +62,24 @@ def _belongs(provider, checkpoint):
     return owner is None or owner == provider.id
 
 
-def _get(provider, collection, checkpoint_id):
+def _get(provider, collection, checkpoint_id, unreadable, name):
+    """The checkpoint in one bank, or None.
+
+    A bank that cannot be read holds nothing we can show; why it cannot
+    is appended to ``unreadable``, naming the bank (``name``).
+    """
     try:
         checkpoint = collection.get(checkpoint_id)
     except exception.CheckpointNotFound:
         return None
     except exception.CheckpointCorrupted:
         raise
-    except Exception:
-        # A bank that is gone or unreachable holds nothing we can show.
+    except Exception as exc:
         LOG.warning('Could not read checkpoint %s from a bank',
                     checkpoint_id, exc_info=True)
+        unreadable.append('%s cannot be read (%s)' % (
+            'the main bank' if name is MAIN_BANK
+            else 'copy destination %s' % name, exc))
         return None
     return checkpoint if _belongs(provider, checkpoint) else None
 
@@ -124,14 +131,17 @@ def find_checkpoint(provider, checkpoint_id):
     """Return ``(checkpoint, destination name or None)``.
 
     :raises karbor.exception.CheckpointNotFound: in no bank.
+    :raises karbor.exception.CheckpointUnreachable: in none of the banks
+        that could be read, and some could not (503, saying which).
     """
     checkpoint, where = _find(provider, checkpoint_id)
     return _settled(checkpoint), where
 
 
 def _find(provider, checkpoint_id):
+    unreadable = []
     checkpoint = _get(provider, provider.checkpoint_collection,
-                      checkpoint_id)
+                      checkpoint_id, unreadable, MAIN_BANK)
     if checkpoint is not None:
         return checkpoint, MAIN_BANK
     destinations = getattr(provider, 'copy_destinations', None) or {}
@@ -139,7 +149,7 @@ def _find(provider, checkpoint_id):
     if recorded in destinations:
         checkpoint = _get(provider,
                           destinations[recorded].checkpoint_collection,
-                          checkpoint_id)
+                          checkpoint_id, unreadable, recorded)
         if checkpoint is not None:
             return checkpoint, recorded
     # No row (a copy written by another deployment, or its row lost):
@@ -148,9 +158,12 @@ def _find(provider, checkpoint_id):
         if name == recorded:
             continue
         checkpoint = _get(provider, destination.checkpoint_collection,
-                          checkpoint_id)
+                          checkpoint_id, unreadable, name)
         if checkpoint is not None:
             return checkpoint, name
+    if unreadable:
+        raise exception.CheckpointUnreachable(
+            checkpoint_id=checkpoint_id, reason='; '.join(unreadable))
     raise exception.CheckpointNotFound(checkpoint_id=checkpoint_id)
 
 

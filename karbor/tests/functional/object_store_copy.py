@@ -173,12 +173,15 @@ class ObjectStoreDestinationTests:
         self.assertEqual([], [entry for entry in logs
                               if entry['status'] in ('wait_copying',
                                                      'copying')])
-        # The copy is in the unreachable bank: it cannot be read, and in
-        # no case does it pass for a running copy.
+        # The copy is in the unreachable bank: it cannot be read, which is
+        # not taken for "not found", and in no case does it pass for a
+        # running copy.
         try:
             shown = self.show(api, copy_id, provider=self.PROVIDER)
         except base.ApiError as e:
-            self.assertEqual(404, e.status, e.body)
+            self.assertEqual(503, e.status, e.body)
+            self.assertIn('copy destination %s cannot be read'
+                          % self.DESTINATION, json.dumps(e.body))
         else:
             self.assertEqual('error', shown['status'], shown)
         # The source is untouched, and the only checkpoint listed.

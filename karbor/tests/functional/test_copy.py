@@ -481,7 +481,7 @@ class TestBanksDownAtStart(CopyTestBase):
         karbor = self.start_karbor(state_dir=state_dir, config_file=config)
         api = karbor.client()
         plan = self.create_plan(api, PROVIDER, TEST_DATA)
-        self.protect(api, plan)
+        source = self.protect(api, plan)
         copy = self.copy(api, plan)
         self.wait_copy(api, copy)
         copy_id = copy['checkpoint_id'][0]['checkpoint_copy_id']
@@ -496,7 +496,12 @@ class TestBanksDownAtStart(CopyTestBase):
         self.assertEqual([copy_id], [c['id'] for c in self.checkpoints(api)])
         self.assertEqual('available', self.show(api, copy_id)['status'])
         self.assertEqual('success', self.restore(api, copy_id)['status'])
-        # What needs the main bank says why it cannot be done.
+        # What needs the main bank says why it cannot be done: the
+        # source is not "not found", and protecting is refused.
+        error = self.assertRaises(base.ApiError, self.show, api,
+                                  source['id'])
+        self.assertEqual(503, error.status, error.body)
+        self.assertIn('the main bank cannot be read', json.dumps(error.body))
         error = self.assertRaises(base.ApiError, self.protect, api, plan)
         self.assertEqual(503, error.status, error.body)
         self.assertIn('the main bank', json.dumps(error.body))

@@ -118,6 +118,23 @@ class CheckpointFinderTest(base.TestCase):
             self.provider, self.copy.id)
         self.assertEqual((self.copy.id, 'dr'), (checkpoint.id, where))
 
+    def test_unreadable_bank_is_not_taken_for_absence(self):
+        down = exception.BankUnavailable(bank='copy destination dr',
+                                         reason='no route to host')
+        with mock.patch.object(self.dr.checkpoint_collection, 'get',
+                               side_effect=down):
+            # Found elsewhere: the unreadable bank does not matter.
+            self.assertEqual(self.source.id, checkpoint_finder.find_checkpoint(
+                self.provider, self.source.id)[0].id)
+            # Perhaps there: 503, saying which bank and why, not 404.
+            error = self.assertRaises(exception.CheckpointUnreachable,
+                                      checkpoint_finder.find_checkpoint,
+                                      self.provider, self.copy.id)
+        self.assertEqual(503, error.code)
+        self.assertIn(self.copy.id, str(error))
+        self.assertIn('copy destination dr cannot be read', str(error))
+        self.assertIn('no route to host', str(error))
+
     def test_not_found(self):
         self.assertRaises(exception.CheckpointNotFound,
                           checkpoint_finder.find_checkpoint, self.provider,
