@@ -130,14 +130,20 @@ class CopyCheckpoints(command.ShowOne):
         return format_copy(copy)
 
     def _wait(self, manager, copy, parsed_args):
-        def show(log):
-            self.app.stderr.write(describe_progress(log) + '\n')
+        def say(line):
+            self.app.stderr.write(line + '\n')
             self.app.stderr.flush()
+
+        def unreachable(error):
+            say('copy %s: the service cannot be reached (%s), still '
+                'waiting' % (copy['id'], error))
 
         try:
             log = manager.wait(copy['id'], interval=parsed_args.poll_interval,
                                timeout=parsed_args.wait_timeout,
-                               on_progress=show)
+                               on_progress=lambda log: say(
+                                   describe_progress(log)),
+                               on_unreachable=unreachable)
         except copies.CopyTimeout as e:
             raise exceptions.CommandError(str(e))
         if log.get('status') in copies.FAILURE_STATUSES:

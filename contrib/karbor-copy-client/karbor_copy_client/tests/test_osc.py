@@ -121,6 +121,21 @@ class CopyCommandTest(unittest.TestCase):
             'copy %s: success, 2 of 2 objects, 3.0 MiB of 3.0 MiB\n'
             % (data.REQUEST, data.REQUEST), self.stderr.getvalue())
 
+    def test_wait_says_when_the_service_cannot_be_reached(self):
+        self.server.script('POST', data.ACTION, (200, data.ANSWER))
+        self.server.script(
+            'GET', data.LOG,
+            (503, {'fault': {'code': 503, 'message': 'restarting'}}),
+            (200, data._log('success')))
+        shown = self.run_command(data.PROVIDER, data.PLAN, '--wait',
+                                 '--poll-interval', '0.01')
+        self.assertEqual('success', shown['status'])
+        lines = self.stderr.getvalue().splitlines()
+        self.assertIn('copy %s: the service cannot be reached' % data.REQUEST,
+                      lines[0])
+        self.assertIn('restarting', lines[0])
+        self.assertEqual('copy %s: success' % data.REQUEST, lines[1])
+
     def test_wait_fails_on_error(self):
         self.server.script('POST', data.ACTION, (200, data.ANSWER))
         failed = data._log('error')

@@ -26,7 +26,9 @@ Usage with a python-karborclient client::
 import json
 import time
 
+from karborclient.common.apiclient import exceptions
 from karborclient.common import base
+from keystoneauth1 import exceptions as ksa_exceptions
 
 # Final statuses of the request's operation log. A copy ends in success or
 # error; the others are what older servers and the other operations use.
@@ -35,6 +37,16 @@ FAILURE_STATUSES = ('error', 'fail')
 PROGRESS_KEYS = ('objects_done', 'objects_total', 'bytes_done',
                  'bytes_total')
 
+# What a poll meets while the API restarts or a load balancer switches
+# over. The copy goes on meanwhile (the protection service resumes it after
+# a restart), so waiting goes on too. The first two are the legacy
+# HTTPClient's and keystoneauth's connection failures.
+TRANSIENT_ERRORS = (exceptions.ConnectionRefused,
+                    ksa_exceptions.ConnectionError,
+                    exceptions.BadGateway,
+                    exceptions.ServiceUnavailable,
+                    exceptions.GatewayTimeout)
+
 
 class CopyTimeout(Exception):
     """The copy did not end in the time given to ``wait``."""
@@ -42,6 +54,7 @@ class CopyTimeout(Exception):
     def __init__(self, copy_id, timeout, operation_log):
         super().__init__('copy %s did not finish within %s seconds'
                          % (copy_id, timeout))
+        # The last one seen; None if the service could not be reached.
         self.operation_log = operation_log
 
 
@@ -103,20 +116,41 @@ class CopyManager(base.Manager):
         return self._get(url, response_key='operation_log', return_raw=True)
 
     def wait(self, copy_id, interval=2.0, timeout=None, on_progress=None,
+             on_unreachable=None, unreachable_timeout=600.0,
              sleep=time.sleep, clock=time.monotonic):
         """Poll the copy's operation log until it ends.
 
         :param on_progress: called with the operation log each time its
             status or progress changes.
         :param timeout: seconds; None waits as long as it takes.
+        :param on_unreachable: called with the error each time a poll
+            meets one of ``TRANSIENT_ERRORS``; polling goes on.
+        :param unreachable_timeout: seconds the service may stay
+            unreachable before the error is raised.
         :returns: the final operation log; its ``status`` is one of
             ``SUCCESS_STATUSES`` or ``FAILURE_STATUSES``.
         :raises CopyTimeout: the copy still runs after ``timeout``.
         """
         deadline = None if timeout is None else clock() + timeout
         seen = None
+        log = None
+        unreachable_since = None
         while True:
-            log = self.get(copy_id)
+            try:
+                log = self.get(copy_id)
+            except TRANSIENT_ERRORS as exc:
+                now = clock()
+                if unreachable_since is None:
+                    unreachable_since = now
+                if now - unreachable_since >= unreachable_timeout:
+                    raise
+                if deadline is not None and now >= deadline:
+                    raise CopyTimeout(copy_id, timeout, log)
+                if on_unreachable is not None:
+                    on_unreachable(exc)
+                sleep(interval)
+                continue
+            unreachable_since = None
             state = (log.get('status'), sorted(progress(log).items()))
             if on_progress is not None and state != seen:
                 on_progress(log)
