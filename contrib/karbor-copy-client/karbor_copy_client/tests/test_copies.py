@@ -53,6 +53,16 @@ def _log(status, **extra_info):
                               'extra_info': json.dumps(extra_info)}}
 
 
+def _fake_time():
+    """``(sleep, clock)``: sleeping moves the clock on, at once."""
+    now = [0.0]
+
+    def sleep(seconds):
+        now[0] += seconds
+
+    return sleep, lambda: now[0]
+
+
 class _ManagerTests:
     """The same tests for each kind of HTTP client."""
 
@@ -132,14 +142,10 @@ class _ManagerTests:
 
     def test_wait_times_out(self):
         self.server.script('GET', LOG, (200, _log('copying')))
-        now = [0.0]
-
-        def sleep(seconds):
-            now[0] += seconds
-
+        sleep, clock = _fake_time()
         with self.assertRaises(copies.CopyTimeout) as raised:
             self.manager.wait(REQUEST, interval=1, timeout=3, sleep=sleep,
-                              clock=lambda: now[0])
+                              clock=clock)
         self.assertEqual('copying',
                          raised.exception.operation_log['status'])
         self.assertEqual(4, len(self.server.requests))
@@ -162,30 +168,22 @@ class _ManagerTests:
         self.assertEqual(4, len(sleeps))
 
     def test_wait_gives_up_when_unreachable_too_long(self):
-        now = [0.0]
-
-        def sleep(seconds):
-            now[0] += seconds
-
+        sleep, clock = _fake_time()
         self.server.script('GET', LOG, (200, _log('copying')), (503, {
             'fault': {'code': 503, 'message': 'down'}}))
         with self.assertRaises(exceptions.ServiceUnavailable):
             self.manager.wait(REQUEST, interval=10, unreachable_timeout=60,
-                              sleep=sleep, clock=lambda: now[0])
+                              sleep=sleep, clock=clock)
         # One good poll, then unreachable from t=10 to t=70.
         self.assertEqual(8, len(self.server.requests))
 
     def test_wait_times_out_while_unreachable(self):
-        now = [0.0]
-
-        def sleep(seconds):
-            now[0] += seconds
-
+        sleep, clock = _fake_time()
         self.server.script('GET', LOG, (200, _log('copying')), (503, {
             'fault': {'code': 503, 'message': 'down'}}))
         with self.assertRaises(copies.CopyTimeout) as raised:
             self.manager.wait(REQUEST, interval=1, timeout=3, sleep=sleep,
-                              clock=lambda: now[0])
+                              clock=clock)
         self.assertEqual('copying',
                          raised.exception.operation_log['status'])
 
