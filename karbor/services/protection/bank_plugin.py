@@ -600,7 +600,7 @@ class DeferredPlugin:
             self._failed_at = now
             self._reason = str(exc) or type(exc).__name__
             LOG.error('Bank %(bank)s is unavailable, it will be started '
-                      'again when needed (at most every %(interval)d s): '
+                      'again when needed (at most every %(interval)g s): '
                       '%(reason)s', {'bank': self.name,
                                      'interval': self._retry_interval,
                                      'reason': self._reason})
