@@ -505,4 +505,3 @@ class TestBanksDownAtStart(CopyTestBase):
         error = self.assertRaises(base.ApiError, self.protect, api, plan)
         self.assertEqual(503, error.status, error.body)
         self.assertIn('the main bank', json.dumps(error.body))
-

@@ -122,7 +122,7 @@ class CheckpointFinderTest(base.TestCase):
         down = exception.BankUnavailable(bank='copy destination dr',
                                          reason='no route to host')
         with mock.patch.object(self.dr.checkpoint_collection, 'get',
-                               side_effect=down):
+                               autospec=True, side_effect=down):
             # Found elsewhere: the unreadable bank does not matter.
             self.assertEqual(self.source.id, checkpoint_finder.find_checkpoint(
                 self.provider, self.source.id)[0].id)
