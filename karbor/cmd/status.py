@@ -14,6 +14,8 @@
 
 The checks read the database with plain SQL and Alembic, not through
 karbor.objects, so that they also work on a schema one release behind.
+Provider files are loaded as the protection service loads them, without
+starting their banks: the check touches no storage.
 """
 
 import logging
@@ -28,6 +30,7 @@ from karbor import conf
 from karbor.db import migration
 from karbor import exception
 from karbor.i18n import _
+from karbor.services.protection import provider
 
 CONF = conf.CONF
 
@@ -61,9 +64,34 @@ class Checks(upgradecheck.UpgradeCommands):
                                        result.details)
         return result
 
+    def _check_provider_files(self):
+        try:
+            files = provider.read_provider_files(start_banks=False)
+        except exception.InvalidConfiguration as e:
+            return upgradecheck.Result(
+                upgradecheck.Code.WARNING,
+                _('No provider can be loaded: %s') % e)
+        problems = ['%s: %s' % (f.path, f.problem) for f in files
+                    if f.problem]
+        if problems:
+            return upgradecheck.Result(
+                upgradecheck.Code.FAILURE,
+                _('The protection service will not load these provider '
+                  'files:\n%s') % '\n'.join(problems))
+        loaded = [f.provider for f in files if f.provider is not None]
+        if not loaded:
+            return upgradecheck.Result(
+                upgradecheck.Code.WARNING,
+                _('No provider file of %s is enabled.')
+                % CONF.provider_config_dir)
+        return upgradecheck.Result(
+            upgradecheck.Code.SUCCESS,
+            ', '.join('%s (%s)' % (p.name, p.id) for p in loaded))
+
     _upgrade_checks = (
         (_('Database schema at head'), _check_db_schema),
         (_('Policy file format'), _check_policy_file),
+        (_('Provider files'), _check_provider_files),
     )
 
 

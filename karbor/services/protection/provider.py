@@ -44,6 +44,7 @@ a site that is down stops neither protection at the other nor restores
 from the copies kept there.
 """
 
+import collections
 import functools
 import glob
 import inspect
@@ -376,11 +377,13 @@ class PluggableProtectionProvider:
 
     :param provider_config: the ConfigOpts of the provider file, as
         returned by :func:`load_provider_config`.
+    :param start_banks: False leaves every bank to start when first used
+        (a check of the file that must not touch storage).
     :raises karbor.exception.ProviderNotLoaded: when the bank or a plugin
         cannot be loaded.
     """
 
-    def __init__(self, provider_config):
+    def __init__(self, provider_config, start_banks=True):
         self._config = provider_config
         section = provider_config[PROVIDER_GROUP]
         self.id = section.id
@@ -403,9 +406,10 @@ class PluggableProtectionProvider:
             self.bank)
         self.copy_destinations = load_copy_destinations(
             provider_config, label, starter)
-        for bank in [self.bank] + [d.bank for d in
-                                   self.copy_destinations.values()]:
-            _start_now(bank)
+        if start_banks:
+            for bank in [self.bank] + [d.bank for d in
+                                       self.copy_destinations.values()]:
+                _start_now(bank)
         self.plugins = {}
         for plugin_name in section.plugin:
             cls = utils.load_plugin_class(PLUGIN_NAMESPACE, plugin_name)
@@ -489,6 +493,64 @@ class PluggableProtectionProvider:
         }
 
 
+ProviderFile = collections.namedtuple('ProviderFile',
+                                      ('path', 'provider', 'problem'))
+ProviderFile.__doc__ = """One provider file and what loading it gave.
+
+``provider`` is the loaded provider, or None; ``problem`` says why a file
+that is not loaded is not (None for a disabled file).
+"""
+
+
+def read_provider_files(start_banks=True):
+    """Load every ``*.conf`` file of ``CONF.provider_config_dir``.
+
+    Files are read in name order; a file using a provider id an earlier
+    one uses is not loaded.
+
+    :param start_banks: see :class:`PluggableProtectionProvider`.
+    :returns: a list of :class:`ProviderFile`.
+    :raises karbor.exception.InvalidConfiguration: the directory cannot
+        be found.
+    """
+    directory = utils.find_config(CONF.provider_config_dir)
+    files = []
+    users = {}
+    for path in sorted(glob.glob(os.path.join(directory, '*.conf'))):
+        provider, problem = _read_provider_file(path, start_banks)
+        if provider is not None:
+            if provider.id in users:
+                provider, problem = None, (
+                    'provider id %s is already used by %s'
+                    % (provider.id, users[provider.id]))
+            else:
+                users[provider.id] = path
+        files.append(ProviderFile(path, provider, problem))
+    return files
+
+
+def _read_provider_file(path, start_banks):
+    """``(provider, None)``, ``(None, why not)``, or ``(None, None)``."""
+    try:
+        config = load_provider_config(path)
+        section = config[PROVIDER_GROUP]
+        if not section.enabled:
+            return None, None
+        if not section.bank:
+            return None, 'it names no bank'
+        if not section.id:
+            return None, 'it has no id'
+        return PluggableProtectionProvider(config,
+                                           start_banks=start_banks), None
+    except exception.ProviderNotLoaded as exc:
+        return None, str(exc)
+    except Exception as exc:
+        # A syntax error of the file, or a bug of a plugin.
+        LOG.debug('Provider file %s could not be loaded', path,
+                  exc_info=True)
+        return None, 'it could not be loaded: %s' % exc
+
+
 class ProviderRegistry:
     """All enabled providers of ``CONF.provider_config_dir``.
 
@@ -506,50 +568,22 @@ class ProviderRegistry:
         """(Re)load every ``*.conf`` file of the provider directory."""
         providers = {}
         try:
-            directory = utils.find_config(CONF.provider_config_dir)
+            files = read_provider_files()
         except exception.InvalidConfiguration as exc:
             LOG.error('No provider is loaded: %s', exc)
-            self.providers = providers
-            return
-        for path in sorted(glob.glob(os.path.join(directory, '*.conf'))):
-            provider = self._load_provider(path)
-            if provider is None:
-                continue
-            if provider.id in providers:
-                LOG.error('Provider file %(path)s is skipped: provider id '
-                          '%(id)s is already used by another file',
-                          {'path': path, 'id': provider.id})
-                continue
-            providers[provider.id] = provider
-        self.providers = providers
-
-    def _load_provider(self, path):
-        try:
-            config = load_provider_config(path)
-            section = config[PROVIDER_GROUP]
-            if not section.enabled:
+            files = []
+        for path, provider, problem in files:
+            if provider is not None:
+                LOG.info('Loaded provider %(name)s (%(id)s) from %(path)s',
+                         {'name': provider.name, 'id': provider.id,
+                          'path': path})
+                providers[provider.id] = provider
+            elif problem is None:
                 LOG.info('Provider file %s is skipped: not enabled', path)
-                return None
-            if not section.bank:
-                LOG.warning('Provider file %s is skipped: it names no bank',
-                            path)
-                return None
-            if not section.id:
-                LOG.warning('Provider file %s is skipped: it has no id',
-                            path)
-                return None
-            provider = PluggableProtectionProvider(config)
-        except exception.ProviderNotLoaded as exc:
-            LOG.error('Provider file %(path)s is skipped: %(reason)s',
-                      {'path': path, 'reason': exc})
-            return None
-        except Exception:
-            LOG.exception('Provider file %s could not be loaded and is '
-                          'skipped', path)
-            return None
-        LOG.info('Loaded provider %(name)s (%(id)s) from %(path)s',
-                 {'name': provider.name, 'id': provider.id, 'path': path})
-        return provider
+            else:
+                LOG.error('Provider file %(path)s is skipped: %(reason)s',
+                          {'path': path, 'reason': problem})
+        self.providers = providers
 
     def list_providers(self, marker=None, limit=None, sort_keys=None,
                        sort_dirs=None, filters=None):

@@ -28,6 +28,14 @@ from karbor.db.sqlalchemy import migration
 from karbor.tests import base
 
 
+NOOP_ID = 'b766f37c-d011-4026-8228-28730d734a3f'
+NOOP_PROVIDER = ("[provider]\nname = No-Op Provider\nid = %s\n"
+                 "plugin = karbor-noop-protection-plugin\n"
+                 "bank = karbor-fs-bank-plugin\nenabled = True\n"
+                 "[file_system_bank_plugin]\n"
+                 "file_system_bank_path = %%s/bank\n" % NOOP_ID)
+
+
 class TestStatus(base.TestCase):
 
     def setUp(self):
@@ -35,11 +43,16 @@ class TestStatus(base.TestCase):
         self.db_path = os.path.join(self.state_path, 'status.sqlite')
         self.policy_path = os.path.join(self.state_path, 'policy.yaml')
         self.conf_path = os.path.join(self.state_path, 'karbor.conf')
+        self.providers = os.path.join(self.state_path, 'providers.d')
+        os.mkdir(self.providers)
+        self._write_provider('noop.conf', NOOP_PROVIDER % self.state_path)
         with open(self.conf_path, 'w') as conf_file:
             conf_file.write('[DEFAULT]\nauth_strategy = noauth\n'
+                            'provider_config_dir = %s\n'
                             '[database]\nconnection = sqlite:///%s\n'
                             '[oslo_policy]\npolicy_file = %s\n'
-                            % (self.db_path, self.policy_path))
+                            % (self.providers, self.db_path,
+                               self.policy_path))
         # The base class overrides these; the commands must read them from
         # the configuration file.
         base.CONF.clear_override('auth_strategy')
@@ -47,13 +60,20 @@ class TestStatus(base.TestCase):
         db_engine.reset()
         self.addCleanup(db_engine.reset)
 
-    def _check(self):
+    def _write_provider(self, name, text):
+        with open(os.path.join(self.providers, name), 'w') as f:
+            f.write(text)
+
+    def _check(self, details=False):
         with mock.patch('sys.stdout', new_callable=io.StringIO) as out:
             code = status.main(['karbor-status', '--config-file',
                                 self.conf_path, 'upgrade', 'check',
                                 '--json'])
         db_engine.reset()
         results = jsonutils.loads(out.getvalue())['checks']
+        if details:
+            return code, {r['check']: (r['result'], r['details'])
+                          for r in results}
         return code, {r['check']: r['result'] for r in results}
 
     def _migrate(self):
@@ -74,7 +94,11 @@ class TestStatus(base.TestCase):
         code, results = self._check()
         self.assertEqual(upgradecheck.Code.SUCCESS, code)
         self.assertEqual({'Database schema at head': 0,
-                          'Policy file format': 0}, results)
+                          'Policy file format': 0,
+                          'Provider files': 0}, results)
+        # Checking touched no bank.
+        self.assertFalse(os.path.exists(os.path.join(self.state_path,
+                                                     'bank')))
 
     def test_json_policy_file_warns(self):
         self._migrate()
@@ -84,6 +108,41 @@ class TestStatus(base.TestCase):
         self.assertEqual(upgradecheck.Code.WARNING, code)
         self.assertEqual(upgradecheck.Code.WARNING,
                          results['Policy file format'])
+
+    def test_provider_files_that_will_not_load_fail(self):
+        self._migrate()
+        # An unknown bank plugin, a destination without its section, and
+        # the id of noop.conf again: each is named with its reason. A
+        # disabled file is not a problem.
+        self._write_provider('bad-bank.conf', NOOP_PROVIDER.replace(
+            'karbor-fs-bank-plugin', 'no-such-bank').replace(
+            NOOP_ID, '11111111-2222-4333-8444-555555555555') % 'x')
+        self._write_provider('no-section.conf', NOOP_PROVIDER.replace(
+            NOOP_ID, '22222222-2222-4333-8444-555555555555') % 'y' +
+            '[provider]\ncopy_destinations = dr\n')
+        self._write_provider('same-id.conf', NOOP_PROVIDER % 'z')
+        self._write_provider('off.conf', NOOP_PROVIDER.replace(
+            'enabled = True', 'enabled = False') % 'w')
+        code, results = self._check(details=True)
+        self.assertEqual(upgradecheck.Code.FAILURE, code)
+        result, details = results['Provider files']
+        self.assertEqual(upgradecheck.Code.FAILURE, result)
+        lines = details.splitlines()[1:]
+        self.assertEqual(3, len(lines), details)
+        self.assertIn('bad-bank.conf: ', lines[0])
+        self.assertIn('no-such-bank', lines[0])
+        self.assertIn('no-section.conf: ', lines[1])
+        self.assertIn('[copy_destination:dr]', lines[1])
+        self.assertIn('same-id.conf: provider id %s is already used'
+                      % NOOP_ID, lines[2])
+
+    def test_no_provider_warns(self):
+        self._migrate()
+        os.remove(os.path.join(self.providers, 'noop.conf'))
+        code, results = self._check()
+        self.assertEqual(upgradecheck.Code.WARNING, code)
+        self.assertEqual(upgradecheck.Code.WARNING,
+                         results['Provider files'])
 
     def test_bad_config_exits_2(self):
         with open(self.conf_path, 'a') as conf_file:
