@@ -134,11 +134,15 @@ class PlansController:
     def update(self, req, id, body):
         context = req.context
         plan = self._get(context, id, policy.UPDATE_POLICY)
-        if plan.status != constants.PLAN_STATUS_SUSPENDED:
+        values = body['plan']
+        # Upstream refused every update of a started plan, suspending it
+        # included: once started, a plan could never change again. An
+        # update that suspends it (with other changes or not) is allowed.
+        if (plan.status != constants.PLAN_STATUS_SUSPENDED and
+                values.get('status') != constants.PLAN_STATUS_SUSPENDED):
             raise exception.InvalidPlan(
                 reason=_('a plan can only be updated while it is '
-                         'suspended'))
-        values = body['plan']
+                         'suspended, or to suspend it'))
         if values.get('name') is not None:
             plan.name = values['name']
         if 'description' in values:

@@ -280,6 +280,21 @@ class PlansApiTest(fakes.ApiTestCase):
         self.assertEqual('p', objects.Plan.get_by_id(
             self.admin_ctx, plan.id).name)
 
+    def test_started_plan_can_be_suspended(self):
+        plan = self._make_plan(status='started')
+        body = self.assertOk(self.request(
+            'PUT', '/plans/%s' % plan.id,
+            {'plan': {'status': 'suspended', 'name': 'new'}}))['plan']
+        self.assertEqual(('suspended', 'new'), (body['status'], body['name']))
+        stored = objects.Plan.get_by_id(self.admin_ctx, plan.id)
+        self.assertEqual(('suspended', 'new'), (stored.status, stored.name))
+        # Starting it again needs it suspended, as any other change.
+        self.assertOk(self.request('PUT', '/plans/%s' % plan.id,
+                                   {'plan': {'status': 'started'}}))
+        self.assertFault(self.request('PUT', '/plans/%s' % plan.id,
+                                      {'plan': {'status': 'started'}}),
+                         400, 'suspended')
+
     @ddt.data({'plan': {}}, {'plan': {'parameters': {}}},
               {'plan': {'status': 'running'}}, {'plan': {'name': 5}},
               {'plan': {'resources': []}}, {'plan': 'x'}, {})
