@@ -155,14 +155,18 @@ def _bank_plugin_class(plugin_name):
     return cls
 
 
+class _StartFailed(Exception):
+    """A bank plugin's constructor failed; the message says which."""
+
+
 def _plugin_maker(cls, label, *args, **kwargs):
     """A callable making a ``cls`` plugin, its failures saying which."""
     def make():
         try:
             return cls(*args, **kwargs)
         except Exception as exc:
-            raise exception.BankPluginError(
-                reason='bank plugin %s failed to start: %s' % (label, exc))
+            raise _StartFailed('bank plugin %s failed to start: %s'
+                               % (label, exc)) from exc
     return make
 
 
