@@ -379,11 +379,26 @@ class ProtectionManager:
         return views
 
     def show_checkpoint(self, context, provider_id, checkpoint_id):
+        """The checkpoint's view.
+
+        A checkpoint that has copies (made by this deployment) also shows
+        them, in ``copies``: ``[{"id", "destination", "status"}]``.
+        """
         provider = self._provider(provider_id)
         checkpoint, _where = checkpoint_finder.find_checkpoint(
             provider, checkpoint_id)
         self._check_owner(context, checkpoint)
-        return checkpoint.to_dict()
+        view = checkpoint.to_dict()
+        if not checkpoint.is_copy:
+            rows = objects.CheckpointCopyList.get_all(
+                karbor_context.get_admin_context(),
+                filters={'source_checkpoint_id': checkpoint.id},
+                sort_keys=['destination'], sort_dirs=['asc'])
+            if rows:
+                view['copies'] = [{'id': row.id,
+                                   'destination': row.destination,
+                                   'status': row.status} for row in rows]
+        return view
 
     def delete(self, context, provider_id, checkpoint_id):
         """Start deleting a checkpoint that is available or in error.

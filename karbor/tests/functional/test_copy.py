@@ -121,6 +121,11 @@ class TestCopyScenario(CopyTestBase):
             self.assertEqual('az2', shown['copy_destination'])
             self.assertEqual('finished',
                              json.loads(shown['extra_info'])['copy_status'])
+            # The source names its copy.
+            source = self.show(api, pair['checkpoint_protect_id'])
+            self.assertEqual([{'id': pair['checkpoint_copy_id'],
+                               'destination': 'az2',
+                               'status': 'available'}], source['copies'])
 
         # Copying again creates nothing.
         logs_before = api.get('/operation_logs')['operation_logs']

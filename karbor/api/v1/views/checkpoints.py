@@ -22,8 +22,9 @@ EMPTY_RESOURCE_GRAPH = jsonutils.dumps([{}, []])
 _PLAN_KEYS = ('id', 'name', 'provider_id', 'resources')
 
 # Keys only copies have: the source checkpoint, the destination it was
-# copied to, and the progress of the copy.
-_COPY_KEYS = ('copy_of', 'copy_destination', 'copy_progress')
+# copied to, and the progress of the copy; and the key only a checkpoint
+# with copies has, when shown: its copies.
+_COPY_KEYS = ('copy_of', 'copy_destination', 'copy_progress', 'copies')
 
 
 def _json_text(value):
@@ -40,7 +41,8 @@ def detail(checkpoint):
     ``resource_graph`` is always a JSON string and ``extra_info`` a JSON
     string or null, whatever the bank holds (unfinished upstream copies
     store an object there). A copy also shows ``copy_of``,
-    ``copy_destination`` and ``copy_progress``.
+    ``copy_destination`` and ``copy_progress``; a checkpoint with copies,
+    when shown alone, ``copies``.
     """
     plan = checkpoint.get('protection_plan') or {}
     graph = checkpoint.get('resource_graph')

@@ -988,6 +988,26 @@ class CopyLifeTest(CopyTestBase):
         self.assertEqual('success', self.records.restore(restore.id).status)
         self.assertFalse(os.path.exists(self.main_bank_path()))
 
+    def test_a_source_shows_its_copies(self):
+        dr_copy = self.copy(destination='dr')['checkpoint_id'][0][
+            'checkpoint_copy_id']
+        shown = self.manager.show_checkpoint(self.ctx, fakes.PROVIDER_ID,
+                                             self.source)
+        self.assertEqual([{'id': self.copy_id, 'destination': 'az2',
+                           'status': 'available'},
+                          {'id': dr_copy, 'destination': 'dr',
+                           'status': 'available'}], shown['copies'])
+        # Copies and checkpoints without copies keep upstream's view;
+        # listings do not look copies up.
+        self.assertNotIn('copies', self.manager.show_checkpoint(
+            self.ctx, fakes.PROVIDER_ID, self.copy_id))
+        other = self.protect()['id']
+        self.assertNotIn('copies', self.manager.show_checkpoint(
+            self.ctx, fakes.PROVIDER_ID, other))
+        for view in self.manager.list_checkpoints(self.ctx,
+                                                  fakes.PROVIDER_ID):
+            self.assertNotIn('copies', view)
+
     def test_copy_found_without_its_row(self):
         # A copy written by another deployment has no row here.
         objects.CheckpointCopy.get_by_id(self.records.admin,

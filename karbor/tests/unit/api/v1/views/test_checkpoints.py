@@ -47,3 +47,8 @@ class TestCheckpointView(base.TestCase):
         self.assertEqual('src', view['copy_of'])
         self.assertEqual('az2', view['copy_destination'])
         self.assertEqual(progress, view['copy_progress'])
+
+    def test_source_shows_its_copies(self):
+        copies = [{'id': 'c1', 'destination': 'az2', 'status': 'copying'}]
+        view = checkpoints.detail(dict(_CHECKPOINT, copies=copies))
+        self.assertEqual(copies, view['copies'])
