@@ -495,6 +495,20 @@ class BankPlugin(metaclass=abc.ABCMeta):
             '%s sets stored_checksum but does not implement '
             'head_stored_checksum' % type(self).__name__)
 
+    def delete_leftovers(self, prefix, context=None):
+        """Remove what interrupted writes left under ``prefix``.
+
+        A write cut short by a crash may leave storage behind that is not
+        an object, so no listing shows it and no ``delete_object`` frees
+        it: a file system's temporary file, an object store's unfinished
+        multipart upload. Karbor calls this when a checkpoint is deleted,
+        with the prefix of its data, once nothing writes there any more.
+        The default does nothing (a plugin whose writes leave nothing
+        behind).
+
+        :param prefix: an absolute key prefix ending in '/'.
+        """
+
 
 def check_stream_size(key, expected, actual):
     """Raise BankUpdateObjectFailed when a stream's size is not expected."""
@@ -696,6 +710,12 @@ class Bank:
         return self.plugin.put_copy_object(_normalize_key(key), reader,
                                            size, algorithm, context=context)
 
+    def delete_leftovers(self, prefix, context=None):
+        """See :meth:`BankPlugin.delete_leftovers`."""
+        prefix = _normalize_key(prefix, allow_trailing_slash=True)
+        return self.plugin.delete_leftovers(prefix.rstrip('/') + '/',
+                                            context=context)
+
     def put_copy_object_from_file(self, key, fd, size, algorithm,
                                   on_bytes=None, context=None):
         return self.plugin.put_copy_object_from_file(
@@ -817,6 +837,14 @@ class BankSection:
         self._check_writable()
         return self._plugin.put_copy_object(self._full_key(key), reader,
                                             size, algorithm, context=context)
+
+    def delete_leftovers(self, context=None):
+        """Remove what interrupted writes left in the section.
+
+        See :meth:`BankPlugin.delete_leftovers`.
+        """
+        self._check_writable()
+        return self._plugin.delete_leftovers(self._prefix, context=context)
 
     def put_copy_object_from_file(self, key, fd, size, algorithm,
                                   on_bytes=None, context=None):

@@ -270,6 +270,19 @@ class Checkpoint:
         self.status = constants.CHECKPOINT_STATUS_DELETED
         self.commit(context=context)
         self._delete_index_keys(context=context)
+        self._delete_leftovers(context=context)
+
+    def _delete_leftovers(self, context=None):
+        # What writes interrupted by a crash left in the checkpoint's data
+        # (the plugins' delete hooks removed its objects). Nothing writes
+        # there any more; space not freed now would never be.
+        data = self._checkpoints_section.get_sub_section(
+            '%s/%s' % (self._id, RESOURCE_DATA))
+        try:
+            data.delete_leftovers(context=context)
+        except Exception:
+            LOG.warning('Could not remove what interrupted writes left in '
+                        'checkpoint %s', self._id, exc_info=True)
 
     def purge(self, context=None):
         """Remove everything the checkpoint has in the bank.
@@ -282,6 +295,7 @@ class Checkpoint:
             '%s/%s' % (self._id, RESOURCE_DATA))
         for key in data.list_objects(context=context):
             data.delete_object(key, context=context)
+        self._delete_leftovers(context=context)
         self._checkpoints_section.delete_object(self._index_key(),
                                                 context=context)
 

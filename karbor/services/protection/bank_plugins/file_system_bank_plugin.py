@@ -349,6 +349,34 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
             raise exception.BankDeleteObjectFailed(key=key, reason=exc)
         self._remove_empty_parents(os.path.dirname(path))
 
+    def delete_leftovers(self, prefix, context=None):
+        """Remove the temporary files of interrupted writes under ``prefix``.
+
+        A write goes to a temporary file renamed over the object once
+        complete; a process killed meanwhile leaves the temporary file,
+        which no listing shows. The directories this leaves empty go too.
+        """
+        directory = self._path(prefix.rstrip('/'))
+        if os.path.islink(directory):
+            return  # a link out of the bank is not walked
+        removed = 0
+        # Bottom-up, so that a directory is looked at after its contents;
+        # links to directories are not followed.
+        for parent, _dirs, names in os.walk(directory, topdown=False):
+            for name in names:
+                if _TMP_MARK in name:
+                    _remove_quietly(os.path.join(parent, name))
+                    removed += 1
+            try:
+                os.rmdir(parent)
+            except OSError:
+                pass  # not empty: it holds objects
+        if removed:
+            LOG.info('Removed %(count)d temporary files left by interrupted '
+                     'writes under %(prefix)s',
+                     {'count': removed, 'prefix': prefix})
+        self._remove_empty_parents(os.path.dirname(directory))
+
     def _remove_empty_parents(self, directory):
         while directory != self._root and directory.startswith(self._root):
             try:

@@ -482,6 +482,30 @@ class S3BankPlugin(bank_plugin.BankPlugin):
                                 % (number, stored, digest.hexdigest()))
         return {'ETag': etag, 'PartNumber': number}
 
+    def delete_leftovers(self, prefix, context=None):
+        """Abort the multipart uploads left unfinished under ``prefix``.
+
+        An upload is aborted when its write fails; one whose process was
+        killed stays, its parts stored (and billed) but in no listing.
+        """
+        kwargs = {'Bucket': self._bucket, 'Prefix': prefix}
+        aborted = 0
+        while True:
+            try:
+                response = self._client.list_multipart_uploads(**kwargs)
+            except _BOTO_ERRORS as exc:
+                raise exception.BankListObjectsFailed(reason=exc)
+            for upload in response.get('Uploads', []):
+                self._abort(upload['Key'], upload['UploadId'])
+                aborted += 1
+            if not response.get('IsTruncated'):
+                break
+            kwargs['KeyMarker'] = response.get('NextKeyMarker')
+            kwargs['UploadIdMarker'] = response.get('NextUploadIdMarker')
+        if aborted:
+            LOG.info('Aborted %(count)d multipart uploads left unfinished '
+                     'under %(prefix)s', {'count': aborted, 'prefix': prefix})
+
     def _abort(self, key, upload_id):
         try:
             self._client.abort_multipart_upload(

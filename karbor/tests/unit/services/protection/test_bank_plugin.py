@@ -428,9 +428,24 @@ class BankSectionTest(base.TestCase):
         self.assertRaises(exception.BankReadonlyViolation,
                           readonly.put_copy_object_from_file, 'k', 0, 1,
                           'md5')
+        self.assertRaises(exception.BankReadonlyViolation,
+                          readonly.delete_leftovers)
         nested = readonly.get_sub_section('sub', is_writable=True)
         self.assertFalse(nested.is_writable())
         self.assertEqual({'/checkpoints/cp1/k': 'v'}, self.plugin.objects)
+
+    def test_delete_leftovers_gets_the_section_prefix(self):
+        # The base plugin has nothing to remove; a plugin that has gets
+        # the section's prefix, or the bank's normalised one.
+        self.assertIsNone(self.section.delete_leftovers())
+        with mock.patch.object(self.plugin, 'delete_leftovers',
+                               autospec=True) as delete:
+            self.section.get_sub_section('resource-data').delete_leftovers()
+            self.bank.delete_leftovers('checkpoints//cp2')
+        self.assertEqual(
+            [mock.call('/checkpoints/cp1/resource-data/', context=None),
+             mock.call('/checkpoints/cp2/', context=None)],
+            delete.call_args_list)
 
     def test_nested_sections(self):
         nested = self.section.get_sub_section('resource-data/r1')

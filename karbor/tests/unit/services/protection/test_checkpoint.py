@@ -62,6 +62,9 @@ class CountingPlugin(bank_plugin.BankPlugin):
     def get_owner_id(self, context=None):
         return self._plugin.get_owner_id(context=context)
 
+    def delete_leftovers(self, prefix, context=None):
+        return self._plugin.delete_leftovers(prefix, context=context)
+
 
 class FakePlan:
     def __init__(self, plan_id='plan-1', project_id='proj-1',
@@ -260,9 +263,33 @@ class CheckpointTest(CheckpointTestBase):
                          self.collection.get('cp1').status)
         self.assertEqual([], self.collection.list_ids(PROVIDER, 'proj-1'))
 
+    def _leftover(self):
+        """A temporary file a write killed half way left in cp1's data."""
+        path = os.path.join(self.bank_dir, 'karbor', 'checkpoints', 'cp1',
+                            'resource-data', 'srv-1', 'data_000001#tmp-1-2')
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, 'wb') as f:
+            f.write(b'half')
+        return path
+
+    def test_delete_removes_what_interrupted_writes_left(self):
+        leftover = self._leftover()
+        self.cp.delete()
+        self.assertFalse(os.path.exists(leftover))
+        self.assertFalse(os.path.exists(os.path.dirname(leftover)))
+        self.assertEqual(['/checkpoints/cp1/index.json'], self._all_keys())
+
+    def test_delete_goes_on_when_leftovers_cannot_be_removed(self):
+        with mock.patch.object(self.fs, 'delete_leftovers', autospec=True,
+                               side_effect=OSError('read-only')):
+            self.cp.delete()
+        self.assertEqual(constants.CHECKPOINT_STATUS_DELETED,
+                         self.collection.get('cp1').status)
+
     def test_purge_removes_everything(self):
         self.cp.get_resource_bank_section('srv-1').update_object('a', 'b')
         self.cp.get_resource_bank_section('vol').update_object('c/d', 'e')
+        self._leftover()
         other = self.collection.create(FakePlan(), {'id': 'cp2'})
         self.cp.purge()
         self.assertRaises(exception.CheckpointNotFound,

@@ -64,6 +64,39 @@ class FileSystemBankPluginTest(base.TestCase):
         with open(self._file(key), 'rb') as f:
             return f.read()
 
+    def test_delete_leftovers_removes_temporary_files_only(self):
+        data = '/checkpoints/c1/resource-data'
+        self.plugin.update_object(data + '/r1/metadata', 'kept')
+        self.plugin.update_object('/checkpoints/c2/resource-data/r/x', 'x')
+        leftovers = [data + '/r1/data_000001#tmp-123-4',
+                     data + '/r2/data_000002#tmp-123-5',
+                     '/checkpoints/c2/resource-data/r/y#tmp-9-9']
+        for key in leftovers:
+            os.makedirs(os.path.dirname(self._file(key)), exist_ok=True)
+            with open(self._file(key), 'wb') as f:
+                f.write(b'half written')
+        self.plugin.delete_leftovers(data + '/')
+        self.assertFalse(os.path.exists(self._file(leftovers[0])))
+        self.assertEqual(b'kept', self._read(data + '/r1/metadata'))
+        # A directory left empty goes; other checkpoints are not touched.
+        self.assertFalse(os.path.exists(self._file(data + '/r2')))
+        self.assertTrue(os.path.exists(self._file(leftovers[2])))
+        self.assertEqual([data + '/r1/metadata'],
+                         self.plugin.list_objects(prefix=data + '/'))
+        # Nothing left to remove, or no such directory: nothing happens.
+        self.plugin.delete_leftovers(data + '/')
+        self.plugin.delete_leftovers('/checkpoints/c9/resource-data/')
+
+    def test_delete_leftovers_does_not_follow_links(self):
+        outside = os.path.join(self.state_path, 'outside')
+        os.makedirs(outside)
+        victim = os.path.join(outside, 'file#tmp-1-1')
+        open(victim, 'w').close()
+        os.makedirs(self._file('/checkpoints/c1'))
+        os.symlink(outside, self._file('/checkpoints/c1/resource-data'))
+        self.plugin.delete_leftovers('/checkpoints/c1/resource-data/')
+        self.assertTrue(os.path.exists(victim))
+
     def test_missing_path_is_a_clear_error(self):
         exc = self.assertRaises(
             exception.InvalidConfiguration,

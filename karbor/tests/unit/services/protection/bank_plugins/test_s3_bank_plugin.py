@@ -58,6 +58,33 @@ class TestS3BankPluginObjects(bank_contract.ObjectContract, S3TestCase):
         self.client = self.s3.client()
         self.bucket = self.plugin.bucket
 
+    def test_delete_leftovers_aborts_unfinished_uploads(self):
+        # What a process killed during a multipart upload leaves.
+        def start(key):
+            upload = self.client.create_multipart_upload(
+                Bucket=self.bucket, Key=key)['UploadId']
+            self.client.upload_part(Bucket=self.bucket, Key=key,
+                                    UploadId=upload, PartNumber=1,
+                                    Body=b'x' * 1024)
+            return upload
+
+        data = '/checkpoints/c1/resource-data/'
+        for n in range(3):
+            start(data + 'r/data_%06d' % n)
+        other = start('/checkpoints/c2/resource-data/r/data_000000')
+        self.plugin.update_object(data + 'r/metadata', 'kept')
+
+        def unfinished():
+            return [(u['Key'], u['UploadId']) for u in
+                    self.client.list_multipart_uploads(
+                        Bucket=self.bucket).get('Uploads', [])]
+
+        self.assertEqual(4, len(unfinished()))
+        self.plugin.delete_leftovers(data)
+        self.assertEqual([('/checkpoints/c2/resource-data/r/data_000000',
+                           other)], unfinished())
+        self.assertEqual('kept', self.plugin.get_object(data + 'r/metadata'))
+
     def test_creates_the_bucket(self):
         self.client.head_bucket(Bucket=self.bucket)
         # A second plugin on the existing bucket is fine too.
