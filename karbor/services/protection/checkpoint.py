@@ -273,13 +273,13 @@ class Checkpoint:
         self._delete_leftovers(context=context)
 
     def _delete_leftovers(self, context=None):
-        # What writes interrupted by a crash left in the checkpoint's data
-        # (the plugins' delete hooks removed its objects). Nothing writes
-        # there any more; space not freed now would never be.
-        data = self._checkpoints_section.get_sub_section(
-            '%s/%s' % (self._id, RESOURCE_DATA))
+        # What writes interrupted by a crash left in the checkpoint (the
+        # plugins' delete hooks removed its data objects; only leftovers
+        # go, index.json stays). Nothing writes there any more; space not
+        # freed now would never be.
+        section = self._checkpoints_section.get_sub_section(self._id)
         try:
-            data.delete_leftovers(context=context)
+            section.delete_leftovers(context=context)
         except Exception:
             LOG.warning('Could not remove what interrupted writes left in '
                         'checkpoint %s', self._id, exc_info=True)

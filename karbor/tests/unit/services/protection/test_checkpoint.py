@@ -274,7 +274,11 @@ class CheckpointTest(CheckpointTestBase):
 
     def test_delete_removes_what_interrupted_writes_left(self):
         leftover = self._leftover()
+        index_leftover = os.path.join(self.bank_dir, 'karbor', 'checkpoints',
+                                      'cp1', 'index.json#tmp-1-3')
+        open(index_leftover, 'w').close()
         self.cp.delete()
+        self.assertFalse(os.path.exists(index_leftover))
         self.assertFalse(os.path.exists(leftover))
         self.assertFalse(os.path.exists(os.path.dirname(leftover)))
         self.assertEqual(['/checkpoints/cp1/index.json'], self._all_keys())
