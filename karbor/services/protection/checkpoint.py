@@ -270,13 +270,16 @@ class Checkpoint:
         self.status = constants.CHECKPOINT_STATUS_DELETED
         self.commit(context=context)
         self._delete_index_keys(context=context)
-        self._delete_leftovers(context=context)
+        self.delete_leftovers(context=context)
 
-    def _delete_leftovers(self, context=None):
-        # What writes interrupted by a crash left in the checkpoint (the
-        # plugins' delete hooks removed its data objects; only leftovers
-        # go, index.json stays). Nothing writes there any more; space not
-        # freed now would never be.
+    def delete_leftovers(self, context=None):
+        """Free what writes interrupted by a crash left in the checkpoint.
+
+        Objects stay, index.json included; see
+        :meth:`BankPlugin.delete_leftovers`. For when nothing writes in
+        the checkpoint any more: once it is deleted, or once a copy that
+        was resumed has verified all its data. Failures are logged.
+        """
         section = self._checkpoints_section.get_sub_section(self._id)
         try:
             section.delete_leftovers(context=context)
@@ -295,7 +298,7 @@ class Checkpoint:
             '%s/%s' % (self._id, RESOURCE_DATA))
         for key in data.list_objects(context=context):
             data.delete_object(key, context=context)
-        self._delete_leftovers(context=context)
+        self.delete_leftovers(context=context)
         self._checkpoints_section.delete_object(self._index_key(),
                                                 context=context)
 

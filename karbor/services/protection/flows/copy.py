@@ -126,6 +126,9 @@ class CompleteCopyTask(task.Task):
     def execute(self, context, checkpoint, checkpoint_copy, operation_log,
                 copy_record, copy_progress):
         check_copy(checkpoint, checkpoint_copy)
+        # A resumed or retried copy may have been cut short before: free
+        # what those writes left (an object store's unfinished uploads).
+        checkpoint_copy.delete_leftovers(context=context)
         copy_progress.flush()
         set_copy_state(checkpoint_copy, AVAILABLE, FINISHED)
         set_record_status(copy_record, AVAILABLE)

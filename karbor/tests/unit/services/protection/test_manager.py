@@ -858,6 +858,14 @@ class CopyTest(CopyTestBase):
         self.assertEqual('available', self.status(
             source, COPY_FAILING_PROVIDER_ID))
 
+        # What a write cut short by a crash would have left in the copy.
+        leftover = os.path.join(
+            self.destination(provider_id=COPY_FAILING_PROVIDER_ID)
+            .bank.plugin.root, 'checkpoints', copy_id, 'resource-data',
+            fakes.VOLUME['id'], 'data#tmp-1-1')
+        os.makedirs(os.path.dirname(leftover), exist_ok=True)
+        open(leftover, 'w').close()
+
         # Retry once the plugin works: the same copy is resumed.
         with mock.patch.object(BrokenVolumeCopyPlugin, 'get_copy_operation',
                                lambda self, resource: bank_data.
@@ -866,6 +874,7 @@ class CopyTest(CopyTestBase):
                               resources=(fakes.VOLUME,))
         self.assertEqual(result['checkpoint_id'], retry['checkpoint_id'])
         self.assertNotEqual(result['id'], retry['id'])
+        self.assertFalse(os.path.exists(leftover))
         self.assertEqual('available', self.copy_checkpoint(
             copy_id, provider_id=COPY_FAILING_PROVIDER_ID).status)
         row = self.row(copy_id)
