@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 
 from karbor.tests.fixtures import tcp_proxy
 from karbor.tests.functional import base
@@ -67,7 +68,7 @@ class ObjectStoreDestinationTests:
         what a copy's error says when the server cannot be reached.
     """
 
-    def start_with_destination(self, options):
+    def start_with_destination(self, options, karbor_conf=''):
         """karbor-all: a file-system main bank, the store as destination."""
         section = ''.join('%s = %s\n' % item for item in options.items())
         return self.start_with_provider_file(
@@ -76,7 +77,7 @@ class ObjectStoreDestinationTests:
             '[file_system_bank_plugin]\nfile_system_bank_path = {state}/bank\n'
             '[copy_destination:%s]\nbank = %s\nregion = dr\n%s'
             % (self.DESTINATION, self.DESTINATION, self.BANK_PLUGIN,
-               section))
+               section), karbor_conf=karbor_conf)
 
     def protect_and_restore(self, karbor, location):
         """Protect TEST_DATA into a main bank on the store, and restore.
@@ -126,6 +127,36 @@ class ObjectStoreDestinationTests:
         shutil.rmtree(os.path.join(karbor.state_dir, 'bank'))
         self.assertEqual([copy_id], [c['id'] for c in
                                      self.checkpoints(api, self.PROVIDER)])
+        restored = self.restore(api, copy_id, provider=self.PROVIDER)
+        self.assertEqual('success', restored['status'], restored)
+
+    def test_destination_down_at_start(self):
+        # The store is unreachable when karbor-all starts (a site that is
+        # down): the provider loads all the same and protects; copies to
+        # the store are refused, creating nothing, until it is back.
+        proxy = self.useFixture(tcp_proxy.TcpProxy('127.0.0.1',
+                                                   self.server_port))
+        proxy.close()
+        karbor = self.start_with_destination(
+            self.destination_options(proxy=proxy),
+            karbor_conf='bank_start_retry_interval = 0.2\n')
+        api = karbor.client()
+        plan = self.create_plan(api, self.PROVIDER, TEST_DATA)
+        self.protect(api, plan)
+        logs_before = api.get('/operation_logs')['operation_logs']
+        error = self.assertRaises(base.ApiError, self.copy, api, plan,
+                                  destination=self.DESTINATION)
+        self.assertEqual(503, error.status, error.body)
+        self.assertIn('copy destination %s' % self.DESTINATION,
+                      json.dumps(error.body))
+        self.assertEqual(logs_before,
+                         api.get('/operation_logs')['operation_logs'])
+
+        proxy.open()
+        time.sleep(0.3)
+        copy = self.copy(api, plan, destination=self.DESTINATION)
+        self.wait_copy(api, copy, timeout=180)
+        copy_id = copy['checkpoint_id'][0]['checkpoint_copy_id']
         restored = self.restore(api, copy_id, provider=self.PROVIDER)
         self.assertEqual('success', restored['status'], restored)
 

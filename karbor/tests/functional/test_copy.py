@@ -35,11 +35,17 @@ TEST_DATA = {base.PROJECT_TYPE: {'objects': 6, 'object_size': 256 * 1024}}
 
 class CopyTestBase(base.FunctionalTestCase):
 
-    def start_with_provider_file(self, provider_id, name, provider_text):
-        """karbor-all with one Test Data provider of the given bank."""
+    def start_with_provider_file(self, provider_id, name, provider_text,
+                                 karbor_conf=''):
+        """karbor-all with one Test Data provider of the given bank.
+
+        ``karbor_conf`` is added to karbor.conf's ``[DEFAULT]`` section.
+        """
         state = self.useFixture(base.fixtures.TempDir()).path
         config = base.write_test_data_provider(state, provider_id, name,
                                                provider_text)
+        with open(config, 'a') as f:
+            f.write(karbor_conf)
         return self.start_karbor(state_dir=state, config_file=config)
 
     def cut_while_copying(self, api, copy, proxy, timeout=60):
