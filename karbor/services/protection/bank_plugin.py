@@ -568,7 +568,7 @@ class DeferredPlugin:
     plugin that fails to start is tried again on the first use at least
     ``retry_interval`` seconds later; uses in between fail at once with
     the last reason, so that requests do not each wait for an unreachable
-    endpoint.
+    endpoint; so do uses while another thread tries again.
 
     :param start: a callable returning the started :class:`BankPlugin`;
         whatever it raises is the reason the bank is unavailable.
@@ -597,10 +597,18 @@ class DeferredPlugin:
         plugin = self._plugin
         if plugin is not None:
             return plugin
-        with self._lock:
+        if not self._lock.acquire(blocking=self._reason is None):
+            # Another thread is trying again; starting may take as long
+            # as the storage takes to time out, and the bank was down a
+            # moment ago: one request waits for the answer, not all.
+            raise exception.BankUnavailable(bank=self.name,
+                                            reason=self._reason)
+        try:
             if self._plugin is None:
                 self._plugin = self._try_start()
             return self._plugin
+        finally:
+            self._lock.release()
 
     def _try_start(self):
         now = self._clock()

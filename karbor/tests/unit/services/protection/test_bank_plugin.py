@@ -15,6 +15,7 @@
 import hashlib
 import io
 import json
+import threading
 from unittest import mock
 
 import ddt
@@ -319,8 +320,9 @@ class DeferredPluginTest(base.TestCase):
         self.attempts = 0
         self.down = True
         self.plugin = DictBankPlugin()
+        # Looked up at each start, so that a test can replace it.
         self.deferred = bank_plugin.DeferredPlugin(
-            self._start, 'copy destination dr', retry_interval=30,
+            lambda: self._start(), 'copy destination dr', retry_interval=30,
             clock=lambda: self.now)
         self.bank = bank_plugin.Bank(self.deferred)
 
@@ -367,6 +369,54 @@ class DeferredPluginTest(base.TestCase):
         self.now += 1000
         self.assertEqual('v', self.bank.get_object('k'))
         self.assertEqual(1, self.attempts)
+
+    def test_uses_during_a_retry_do_not_wait_for_it(self):
+        self._unavailable(self.bank.list_objects)
+        self.now += 30
+        trying = threading.Event()
+        release = threading.Event()
+
+        def slow_start():
+            trying.set()
+            release.wait(10)
+            raise exception.BankPluginError(reason='no route to host')
+
+        self._start = slow_start
+        retry = threading.Thread(target=self.assertRaises, args=(
+            exception.BankUnavailable, self.bank.list_objects))
+        retry.start()
+        self.assertTrue(trying.wait(10))
+        # The bank was down a moment ago: answered at once, not blocked.
+        self._unavailable(self.bank.get_object, 'k')
+        release.set()
+        retry.join(10)
+        self.assertFalse(retry.is_alive())
+
+    def test_the_first_start_is_waited_for(self):
+        # No failure yet: a concurrent use waits for the first start.
+        self.down = False
+        started = threading.Event()
+        release = threading.Event()
+        real_start = self._start
+
+        def slow_start():
+            started.set()
+            release.wait(10)
+            return real_start()
+
+        self._start = slow_start
+        first = threading.Thread(target=self.bank.list_objects)
+        first.start()
+        self.assertTrue(started.wait(10))
+        second = []
+        waiter = threading.Thread(
+            target=lambda: second.append(self.bank.list_objects()))
+        waiter.start()
+        release.set()
+        first.join(10)
+        waiter.join(10)
+        self.assertEqual([[]], second)
+        self.assertIs(self.plugin, self.bank.plugin)
 
     def test_the_cause_is_kept(self):
         error = self._unavailable(self.deferred.get)
