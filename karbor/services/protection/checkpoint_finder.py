@@ -75,8 +75,9 @@ def _get(provider, collection, checkpoint_id, unreadable, name):
     except exception.CheckpointCorrupted:
         raise
     except Exception as exc:
-        LOG.warning('Could not read checkpoint %s from a bank',
-                    checkpoint_id, exc_info=True)
+        LOG.warning('Could not read checkpoint %(id)s from a bank: %(exc)s',
+                    {'id': checkpoint_id, 'exc': exc},
+                    exc_info=_traceback_of(exc))
         unreadable.append('%s cannot be read (%s)' % (
             'the main bank' if name is MAIN_BANK
             else 'copy destination %s' % name, exc))
@@ -174,9 +175,17 @@ def _safe_entries(name, list_entries, **kwargs):
             yield timestamp, checkpoint_id, name
     except exception.InvalidInput:
         raise
-    except Exception:
-        LOG.warning('Skipping the checkpoints of bank %s: it cannot be '
-                    'listed', name or 'main', exc_info=True)
+    except Exception as exc:
+        LOG.warning('Skipping the checkpoints of bank %(bank)s: it cannot '
+                    'be listed: %(exc)s', {'bank': name or 'main',
+                                           'exc': exc},
+                    exc_info=_traceback_of(exc))
+
+
+def _traceback_of(exc):
+    # A bank that could not start says why in its message, on every
+    # request while it is down: a traceback adds nothing but noise.
+    return not isinstance(exc, exception.BankUnavailable)
 
 
 def list_checkpoints(provider, project_id, provider_id, limit=None,

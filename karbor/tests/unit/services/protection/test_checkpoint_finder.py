@@ -16,6 +16,7 @@ import json
 import shutil
 from unittest import mock
 
+import fixtures
 from oslo_utils import uuidutils
 
 from karbor.common import constants
@@ -202,6 +203,16 @@ class CheckpointFinderTest(base.TestCase):
             with mock.patch.object(self.source_bank_collection(),
                                    'iter_entries', replacement):
                 self.assertEqual([(self.copy.id, 'dr')], self._list())
+
+    def test_a_bank_that_cannot_start_is_logged_without_traceback(self):
+        logger = self.useFixture(fixtures.FakeLogger())
+        down = exception.BankUnavailable(bank='the main bank',
+                                         reason='no route to host')
+        with mock.patch.object(self.source_bank_collection(), 'iter_entries',
+                               autospec=True, side_effect=down):
+            self.assertEqual([(self.copy.id, 'dr')], self._list())
+        self.assertIn('no route to host', logger.output)
+        self.assertNotIn('Traceback', logger.output)
 
     def source_bank_collection(self):
         return self.provider.checkpoint_collection
