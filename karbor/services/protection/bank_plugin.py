@@ -597,12 +597,15 @@ class DeferredPlugin:
         plugin = self._plugin
         if plugin is not None:
             return plugin
-        if not self._lock.acquire(blocking=self._reason is None):
+        reason = self._reason
+        if not self._lock.acquire(blocking=reason is None):
             # Another thread is trying again; starting may take as long
             # as the storage takes to time out, and the bank was down a
             # moment ago: one request waits for the answer, not all.
-            raise exception.BankUnavailable(bank=self.name,
-                                            reason=self._reason)
+            plugin = self._plugin
+            if plugin is not None:
+                return plugin  # it has just started
+            raise exception.BankUnavailable(bank=self.name, reason=reason)
         try:
             if self._plugin is None:
                 self._plugin = self._try_start()
