@@ -93,13 +93,19 @@ class InitiateCopyTask(task.Task):
                   reason)
 
 
-def check_copy(checkpoint, checkpoint_copy):
+def check_copy(checkpoint, checkpoint_copy, verified=()):
     """Check that every resource's data of the source is in the copy.
 
+    A safety net under plugins' copy operations, whatever they do: it
+    lists both sides' keys. Resources in ``verified`` are not listed: the
+    bank mover copied their sections whole and checked each object's
+    checksum (listing 20,000 objects twice was a tenth of their copy).
+
+    :param verified: ids of resources whose sections arrived verified.
     :raises karbor.exception.CopyFailed: naming the first resource whose
         objects are missing at the destination.
     """
-    seen = set()
+    seen = set(verified)
     for node in graph.iter_graph_nodes(checkpoint.resource_graph or []):
         resource_id = node.value.id
         if resource_id in seen:
@@ -125,7 +131,8 @@ def check_copy(checkpoint, checkpoint_copy):
 class CompleteCopyTask(task.Task):
     def execute(self, context, checkpoint, checkpoint_copy, operation_log,
                 copy_record, copy_progress):
-        check_copy(checkpoint, checkpoint_copy)
+        check_copy(checkpoint, checkpoint_copy,
+                   verified=copy_progress.verified_sections())
         # A resumed or retried copy may have been cut short before: free
         # what those writes left (an object store's unfinished uploads).
         checkpoint_copy.delete_leftovers(context=context)

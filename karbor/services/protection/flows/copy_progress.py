@@ -67,6 +67,7 @@ class CopyProgress:
         self._stats = {}
         self._last_flush = None
         self._flushed = None
+        self._verified = set()
 
     def update(self, resource_id, stats):
         """Record the latest counters of one resource.
@@ -83,6 +84,23 @@ class CopyProgress:
                    now - self._last_flush >= self._interval)
             if due:
                 self._flush_locked(now)
+
+    def section_verified(self, resource_id):
+        """Record that a resource's whole bank section arrived verified.
+
+        What the bank mover's copy operation reports when it copied (or
+        found, with the right checksum) every object the source section
+        held: the end of the copy then need not list both sections again
+        to check it (see :func:`karbor.services.protection.flows.copy.
+        check_copy`).
+        """
+        with self._lock:
+            self._verified.add(resource_id)
+
+    def verified_sections(self):
+        """The resource ids recorded by :meth:`section_verified`."""
+        with self._lock:
+            return frozenset(self._verified)
 
     def totals(self):
         """The counters summed over every resource reported so far."""

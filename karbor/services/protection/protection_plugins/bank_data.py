@@ -71,9 +71,12 @@ class BankDataCopyOperation(protection_plugin.Operation):
         :param checkpoint: the source checkpoint, only read.
         :param checkpoint_copy: the copy checkpoint, in the destination
             bank.
-        :param copy_progress: an optional object whose ``update(resource_id,
-            stats)`` receives a :class:`bank_mover.MoveStats` snapshot when
-            the totals are known and after each object.
+        :param copy_progress: an optional
+            :class:`~karbor.services.protection.flows.copy_progress.
+            CopyProgress`: its ``update(resource_id, stats)`` receives a
+            :class:`bank_mover.MoveStats` snapshot when the totals are
+            known and as objects move, its ``section_verified``
+            the resource once every object arrived verified.
         :raises karbor.exception.CopyFailed: with the reason (including
             ChecksumMismatch).
         """
@@ -91,6 +94,8 @@ class BankDataCopyOperation(protection_plugin.Operation):
             what='%s (%s %s)' % (checkpoint.id, resource.type, resource.id),
             where=_destination_label(checkpoint_copy),
             rate_limit=destination.bank.copy_rate_limit)
+        if copy_progress is not None:
+            copy_progress.section_verified(resource.id)
         LOG.info('Copied %(type)s %(id)s of checkpoint %(src)s to %(dst)s: '
                  '%(copied)d of %(total)d objects written, %(bytes)d bytes',
                  {'type': resource.type, 'id': resource.id,

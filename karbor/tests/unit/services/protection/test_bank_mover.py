@@ -26,7 +26,9 @@ from karbor import exception
 from karbor.services.protection import bank_mover
 from karbor.services.protection import bank_plugin
 from karbor.services.protection.bank_plugins import file_system_bank_plugin
+from karbor.services.protection import checksums
 from karbor.tests import base
+from karbor.tests.fixtures import services
 
 MIB = 1024 * 1024
 SECTION = '/checkpoints/c1/resource-data/r1'
@@ -76,6 +78,21 @@ class WrongBytesPlugin(file_system_bank_plugin.FileSystemBankPlugin):
         return super().put_copy_object(
             key, _corrupt(bank_plugin.iter_chunks(reader)), size, algorithm,
             context=context)
+
+    def put_copy_objects_from_paths(self, items, algorithm, context=None):
+        results = super().put_copy_objects_from_paths(items, algorithm,
+                                                      context=context)
+        if results is None:
+            return None
+        corrupt = []
+        for (key, _source, _size), (read, _stored) in zip(items, results):
+            with open(self._path(key), 'r+b') as f:
+                data = b''.join(_corrupt([f.read()]))
+                f.seek(0)
+                f.write(data)
+            corrupt.append((read, checksums.of_chunks([data],
+                                                      algorithm)[1]))
+        return corrupt
 
 
 class KeptMd5Plugin(file_system_bank_plugin.FileSystemBankPlugin):
@@ -165,6 +182,8 @@ class _Stream:
 class StreamOnlyPlugin(file_system_bank_plugin.FileSystemBankPlugin):
     """Its objects are not local files to the mover (like S3's)."""
 
+    local_file_paths = bank_plugin.BankPlugin.local_file_paths
+
     def open_object_reader(self, key, context=None):
         return bank_plugin.ObjectReader(
             _Stream(super().open_object_reader(key, context)))
@@ -177,12 +196,35 @@ class FullDiskPlugin(file_system_bank_plugin.FileSystemBankPlugin):
         raise exception.BankUpdateObjectFailed(key=key,
                                                reason='No space left')
 
+    def put_copy_objects_from_paths(self, items, algorithm, context=None):
+        if not items:
+            return []
+        raise exception.BankUpdateObjectFailed(key=items[0][0],
+                                               reason='No space left')
+
+
+def require_batches():
+    """Skip (fail in CI) where the _fscopy extension is not built."""
+    if file_system_bank_plugin._fscopy is None:
+        services.unavailable('the _fscopy extension is not built (it needs '
+                             'a C compiler and libxxhash-dev)')
+
 
 class BanksTestCase(base.TestCase):
-    """Two real file-system banks, a source and a destination."""
+    """Two real file-system banks, a source and a destination.
+
+    Small objects move one at a time, as with any bank, unless
+    ``batches`` is set: then between these banks they move in batches.
+    """
+
+    batches = False
 
     def setUp(self):
         super().setUp()
+        if self.batches:
+            require_batches()
+        else:
+            self.patch(file_system_bank_plugin, '_fscopy', None)
         self.source_bank = fs_bank(os.path.join(self.state_path, 'src'))
         self.destination_bank = fs_bank(os.path.join(self.state_path, 'dst'))
         self.source = self.source_bank.get_sub_section(SECTION)
@@ -393,9 +435,17 @@ class BankMoverTest(BanksTestCase):
 
     def test_unexpected_plugin_error_becomes_copy_failed(self):
         self._fill(1)
+
+        def boom(items, *args, **kwargs):
+            if not items:
+                return []
+            raise RuntimeError('boom')
         with mock.patch.object(self.destination_bank.plugin,
                                'put_copy_object', autospec=True,
-                               side_effect=RuntimeError('boom')):
+                               side_effect=RuntimeError('boom')), \
+                mock.patch.object(self.destination_bank.plugin,
+                                  'put_copy_objects_from_paths',
+                                  autospec=True, side_effect=boom):
             exc = self.assertRaises(exception.CopyFailed,
                                     bank_mover.copy_section, self.source,
                                     self.destination)
@@ -429,6 +479,102 @@ class BankMoverTest(BanksTestCase):
                           'bytes_copied': 0},
                          bank_mover.MoveStats(objects_total=1,
                                               bytes_total=2).to_dict())
+
+
+class BankMoverBatchTest(BankMoverTest):
+    """The same, with small objects moving in batches (_fscopy)."""
+
+    batches = True
+
+    def _spy(self, name):
+        plugin = self.destination_bank.plugin
+        spy = mock.patch.object(plugin, name, autospec=True,
+                                side_effect=getattr(plugin, name))
+        self.addCleanup(spy.stop)
+        return spy.start()
+
+    def test_small_objects_move_in_batches(self):
+        objects = self._fill(600, size=100)
+        batches = self._spy('put_copy_objects_from_paths')
+        one_by_one = self._spy('put_copy_object')
+        stats = bank_mover.copy_section(self.source, self.destination,
+                                        chunk_size=1000 * 100)
+        self.assertEqual(objects, self._destination_objects())
+        one_by_one.assert_not_called()
+        sizes = [len(c.args[0]) for c in batches.call_args_list]
+        # The empty one asks whether batches are taken; then none holds
+        # more than MAX_BATCH_OBJECTS or chunk_size bytes (a little over
+        # 100 bytes each here).
+        self.assertEqual(0, sizes[0])
+        self.assertEqual(600, sum(sizes))
+        self.assertLessEqual(max(sizes), bank_mover.MAX_BATCH_OBJECTS)
+        self.assertGreater(len(sizes), 600 // bank_mover.MAX_BATCH_OBJECTS)
+        self.assertEqual((600, 0), (stats.objects_copied,
+                                    stats.objects_skipped))
+
+    def test_objects_of_a_chunk_or_more_go_alone(self):
+        objects = self._fill(20, size=100)
+        objects['big'] = os.urandom(5000)
+        self.source.update_object('big', objects['big'])
+        batches = self._spy('put_copy_objects_from_paths')
+        alone = self._spy('put_copy_object_from_file')
+        bank_mover.copy_section(self.source, self.destination,
+                                chunk_size=4096)
+        self.assertEqual(objects, self._destination_objects())
+        batched = [key for c in batches.call_args_list
+                   for key, _path, _size in c.args[0]]
+        self.assertEqual(20, len(batched))
+        self.assertNotIn(SECTION + '/big', batched)
+        self.assertEqual([SECTION + '/big'],
+                         [c.args[0] for c in alone.call_args_list])
+
+    def test_present_objects_are_checked_one_by_one(self):
+        objects = self._fill(6)
+        key = sorted(objects)[0]
+        self.destination.update_object(key, objects[key])
+        bad = sorted(objects)[1]
+        self.destination.update_object(
+            bad, bytes([objects[bad][0] ^ 1]) + objects[bad][1:])
+        batches = self._spy('put_copy_objects_from_paths')
+        stats = bank_mover.copy_section(self.source, self.destination)
+        self.assertEqual(objects, self._destination_objects())
+        batched = [k for c in batches.call_args_list
+                   for k, _path, _size in c.args[0]]
+        self.assertEqual(4, len(batched))
+        self.assertEqual((5, 1), (stats.objects_copied,
+                                  stats.objects_skipped))
+
+    def test_a_source_without_local_files_moves_one_by_one(self):
+        objects = self._fill(5)
+        source = fs_bank(os.path.join(self.state_path, 'src'),
+                         StreamOnlyPlugin)
+        batches = self._spy('put_copy_objects_from_paths')
+        bank_mover.copy_section(source.get_sub_section(SECTION),
+                                self.destination)
+        batches.assert_not_called()
+        self.assertEqual(objects, self._destination_objects())
+
+    def test_a_destination_that_cannot_be_written(self):
+        self._fill(4)
+        # A file where the objects' directory should be.
+        self.destination_bank.update_object(SECTION + '/sub0', 'x')
+        exc = self.assertRaises(exception.CopyFailed,
+                                bank_mover.copy_section, self.source,
+                                self.destination, what='checkpoint c1',
+                                where='az2')
+        self.assertIn('Not a directory', str(exc))
+        self.assertIn('checkpoint c1', str(exc))
+        self.assertIn('az2', str(exc))
+
+    def test_every_written_byte_draws_on_the_limit(self):
+        objects = self._fill(30)
+        limit = _CountingLimit()
+        bank_mover.copy_section(self.source, self.destination,
+                                chunk_size=4096, rate_limit=limit)
+        self.assertEqual(sum(len(d) for d in objects.values()),
+                         sum(limit.consumed))
+        # A batch at a time, each short of a chunk plus one object.
+        self.assertLess(max(limit.consumed), 4096 + 1030)
 
 
 class RateLimitTest(base.TestCase):

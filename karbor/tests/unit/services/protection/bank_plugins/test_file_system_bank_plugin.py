@@ -30,6 +30,7 @@ from karbor import exception
 from karbor.services.protection import bank_plugin
 from karbor.services.protection.bank_plugins import file_system_bank_plugin
 from karbor.tests import base
+from karbor.tests.fixtures import services
 
 
 def make_config(directory, path=None, **extra):
@@ -707,3 +708,174 @@ class FileSystemBankCopyWriteTest(FileSystemBankTestCase):
         self.assertRaises(exception.BankUpdateObjectFailed,
                           self.bank.put_copy_object, '/d', [b'x'], 1, 'md5')
         self.assertEqual('x', self.bank.get_object('/d/inner'))
+
+
+class FileSystemBankCopyBatchTest(FileSystemBankTestCase):
+    """put_copy_objects_from_paths: batches copied by _fscopy."""
+
+    def setUp(self):
+        super().setUp()
+        if file_system_bank_plugin._fscopy is None:
+            services.unavailable('the _fscopy extension is not built (it '
+                                 'needs a C compiler and libxxhash-dev)')
+        self.sources = os.path.join(self.state_path, 'sources')
+        os.mkdir(self.sources)
+
+    def _source(self, name, data):
+        path = os.path.join(self.sources, name)
+        with open(path, 'wb') as f:
+            f.write(data)
+        return path
+
+    def _read(self, key):
+        with open(os.path.join(self.plugin.root, key.lstrip('/')),
+                  'rb') as f:
+            return f.read()
+
+    def test_copies_and_reports_both_digests(self):
+        datas = [b'', b'x', os.urandom(16384), os.urandom(300000)]
+        items = [('/new/dir%d/obj%d' % (i % 2, i),
+                  self._source('s%d' % i, data), len(data))
+                 for i, data in enumerate(datas)]
+        results = self.bank.put_copy_objects_from_paths(items, 'xxh3_128')
+        self.assertEqual([(xxhash.xxh3_128_hexdigest(d),) * 2
+                          for d in datas], results)
+        for (key, _path, _size), data in zip(items, datas):
+            self.assertEqual(data, self._read(key))
+        # Written in place: no temporary file was made.
+        self.assertEqual(['obj0', 'obj2'], sorted(os.listdir(
+            os.path.join(self.plugin.root, 'new', 'dir0'))))
+
+    def test_an_empty_batch_tells_it_would_copy(self):
+        self.assertEqual(
+            [], self.bank.put_copy_objects_from_paths([], 'xxh3_128'))
+
+    def test_declined_without_the_extension_or_for_other_digests(self):
+        items = [('/o', self._source('s', b'abc'), 3)]
+        for algorithm in ('md5', 'sha256'):
+            self.assertIsNone(
+                self.bank.put_copy_objects_from_paths(items, algorithm))
+        with mock.patch.object(file_system_bank_plugin, '_fscopy', None):
+            self.assertIsNone(
+                self.bank.put_copy_objects_from_paths(items, 'xxh3_128'))
+            self.assertIsNone(
+                self.bank.put_copy_objects_from_paths([], 'xxh3_128'))
+        self.assertEqual([], self.bank.list_objects('/'))
+
+    def test_local_file_paths(self):
+        self.bank.update_object('/a/b', 'x')
+        self.assertEqual([os.path.join(self.plugin.root, 'a', 'b'),
+                          os.path.join(self.plugin.root, 'c')],
+                         self.bank.local_file_paths(['/a/b', 'c']))
+        self.assertRaises(exception.InvalidBankKey,
+                          self.bank.local_file_paths, ['/a/../../x'])
+
+    def test_replaces_objects_without_writing_through_links(self):
+        self.bank.update_object('/a/original', b'keep me')
+        root = self.plugin.root
+        os.link(os.path.join(root, 'a', 'original'),
+                os.path.join(root, 'a', 'hard'))
+        outside = self._source('outside', b'not the bank')
+        os.symlink(outside, os.path.join(root, 'a', 'soft'))
+        source = self._source('s', b'copied')
+        self.bank.put_copy_objects_from_paths(
+            [('/a/hard', source, 6), ('/a/soft', source, 6)], 'xxh3_128')
+        for key in ('/a/hard', '/a/soft'):
+            self.assertFalse(os.path.islink(os.path.join(root, key[1:])))
+            self.assertEqual(b'copied', self._read(key))
+        self.assertEqual(b'keep me', self._read('/a/original'))
+        with open(outside, 'rb') as f:
+            self.assertEqual(b'not the bank', f.read())
+
+    def test_a_source_of_another_size_stops_the_batch_there(self):
+        good = self._source('good', b'abc')
+        items = [('/d/1', good, 3), ('/d/2', self._source('long', b'abcd'),
+                                     3), ('/d/3', good, 3)]
+        exc = self.assertRaises(exception.BankGetObjectFailed,
+                                self.bank.put_copy_objects_from_paths,
+                                items, 'xxh3_128')
+        self.assertIn('/d/2', str(exc))
+        self.assertIn('holds 4 bytes, not 3', str(exc))
+        # The objects before it are written, it and the rest are not.
+        self.assertEqual(['/d/1'], self.bank.list_objects('/'))
+
+    def test_source_links_and_missing_files_are_not_read(self):
+        target = self._source('target', b'abc')
+        link = os.path.join(self.sources, 'link')
+        os.symlink(target, link)
+        for path in (link, os.path.join(self.sources, 'none'),
+                     self.sources):
+            exc = self.assertRaises(exception.BankGetObjectFailed,
+                                    self.bank.put_copy_objects_from_paths,
+                                    [('/o', path, 3)], 'xxh3_128')
+            self.assertIn('open source', str(exc))
+        self.assertEqual([], self.bank.list_objects('/'))
+
+    def test_a_destination_that_cannot_be_written(self):
+        # A file where the object's directory should be.
+        self.bank.update_object('/d', 'x')
+        exc = self.assertRaises(exception.BankUpdateObjectFailed,
+                                self.bank.put_copy_objects_from_paths,
+                                [('/d/o', self._source('s', b'abc'), 3)],
+                                'xxh3_128')
+        self.assertIn('Not a directory', str(exc))
+        self.assertEqual('x', self.bank.get_object('/d'))
+
+    def test_a_directory_at_the_key_is_an_error(self):
+        self.bank.update_object('/d/inner', 'x')
+        self.assertRaises(exception.BankUpdateObjectFailed,
+                          self.bank.put_copy_objects_from_paths,
+                          [('/d', self._source('s', b'abc'), 3)],
+                          'xxh3_128')
+        self.assertEqual('x', self.bank.get_object('/d/inner'))
+
+    def test_fsync_when_configured(self):
+        self.plugin._fsync = True
+        calls = []
+        real = file_system_bank_plugin._fscopy.copy_files
+
+        def copy_files(items, fsync=False):
+            calls.append(fsync)
+            return real(items, fsync=fsync)
+        with mock.patch.object(file_system_bank_plugin._fscopy,
+                               'copy_files', autospec=True,
+                               side_effect=copy_files):
+            self.bank.put_copy_objects_from_paths(
+                [('/o', self._source('s', b'abc'), 3)], 'xxh3_128')
+        self.assertEqual([True], calls)
+        self.assertEqual(b'abc', self._read('/o'))
+
+
+class FsCopyExtensionTest(base.TestCase):
+    """_fscopy.copy_files itself: results, failures, bad arguments."""
+
+    def setUp(self):
+        super().setUp()
+        self.fscopy = file_system_bank_plugin._fscopy
+        if self.fscopy is None:
+            services.unavailable('the _fscopy extension is not built (it '
+                                 'needs a C compiler and libxxhash-dev)')
+
+    def _file(self, name, data):
+        path = os.path.join(self.state_path, name)
+        with open(path, 'wb') as f:
+            f.write(data)
+        return path
+
+    def test_failure_names_the_stage_and_errno(self):
+        source = self._file('s', b'abc')
+        missing_dir = os.path.join(self.state_path, 'none', 'o')
+        self.assertEqual(([], ('create', errno.ENOENT, 0)),
+                         self.fscopy.copy_files([(source, missing_dir, 3)]))
+        self.assertEqual(([], ('source size', 0, 3)),
+                         self.fscopy.copy_files([(source, missing_dir, 2)]))
+        self.assertEqual(
+            ([], ('open source', errno.ENOENT, 0)),
+            self.fscopy.copy_files([(source + 'x', missing_dir, 3)]))
+
+    def test_bad_arguments(self):
+        self.assertRaises(TypeError, self.fscopy.copy_files, [('a', 'b')])
+        self.assertRaises(TypeError, self.fscopy.copy_files, 3)
+        self.assertRaises(ValueError, self.fscopy.copy_files,
+                          [('a', 'b', -1)])
+        self.assertEqual(([], None), self.fscopy.copy_files([]))

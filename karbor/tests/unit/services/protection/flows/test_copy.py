@@ -12,6 +12,8 @@
 
 """Tests of the copy flow, end to end between two file-system banks."""
 
+from unittest import mock
+
 from oslo_serialization import jsonutils
 from oslo_utils import uuidutils
 
@@ -19,6 +21,7 @@ from karbor.common import constants
 from karbor import context
 from karbor import exception
 from karbor import objects
+from karbor.services.protection import bank_plugin
 from karbor.services.protection.flows import copy as copy_flow
 from karbor.services.protection.flows import utils
 from karbor.services.protection.flows import workflow
@@ -193,6 +196,11 @@ class CheckCopyTest(base.TestCase):
         e = self.assertRaises(exception.CopyFailed, copy_flow.check_copy,
                               source, copy)
         self.assertIn('1 object(s)', str(e))
+        # A section the bank mover verified whole is not listed again.
+        with mock.patch.object(bank_plugin.BankSection, 'list_objects',
+                               autospec=True) as listed:
+            copy_flow.check_copy(source, copy, verified={fakes.VOLUME['id']})
+        listed.assert_not_called()
         copy.get_resource_bank_section(fakes.VOLUME['id']).update_object(
             'b', 2)
         copy_flow.check_copy(source, copy)

@@ -86,6 +86,13 @@ class CopyProgressTest(base.TestCase):
         self.progress.update('a', {'objects_done': 1})
         self.assertEqual([], self.flushed)
 
+    def test_verified_sections(self):
+        self.assertEqual(frozenset(), self.progress.verified_sections())
+        self.progress.section_verified('a')
+        self.progress.section_verified('b')
+        self.progress.section_verified('a')
+        self.assertEqual({'a', 'b'}, self.progress.verified_sections())
+
     def test_threads(self):
         progress = copy_progress.CopyProgress(interval=0)
 

@@ -30,13 +30,17 @@ SERVER = resource.Resource(type=constants.SERVER_RESOURCE_TYPE, id='s1',
 
 
 class RecordingProgress:
-    """The copy flow's progress object: exactly one method."""
+    """The copy flow's progress object: exactly the methods it calls."""
 
     def __init__(self):
         self.calls = []
+        self.verified = []
 
     def update(self, resource_id, stats):
         self.calls.append((resource_id, stats))
+
+    def section_verified(self, resource_id):
+        self.verified.append(resource_id)
 
 
 class BankDataCopyOperationTest(base.TestCase):
@@ -87,6 +91,21 @@ class BankDataCopyOperationTest(base.TestCase):
         self.assertEqual(stats, progress.calls[-1][1])
         self.assertIsInstance(stats, bank_mover.MoveStats)
 
+    def test_a_whole_copy_is_reported_verified(self):
+        progress = RecordingProgress()
+        self._copy(copy_progress=progress)
+        self.assertEqual([VOLUME.id], progress.verified)
+
+    def test_a_failed_copy_is_not_reported_verified(self):
+        progress = RecordingProgress()
+        with mock.patch.object(bank_mover, 'copy_section', autospec=True,
+                               side_effect=exception.CopyFailed(
+                                   checkpoint_id='c', destination='d',
+                                   reason='r')):
+            self.assertRaises(exception.CopyFailed, self._copy,
+                              copy_progress=progress)
+        self.assertEqual([], progress.verified)
+
     def test_second_copy_moves_nothing(self):
         self._copy()
         stats = self._copy(copy_progress=RecordingProgress())
@@ -117,10 +136,18 @@ class BankDataCopyOperationTest(base.TestCase):
         index['copy_of'] = {'destination': 'az2'}
         checkpoints.update_object(index_key, index)
         self.checkpoint_copy.reload()
-        with mock.patch.object(
-                self.destination.bank.plugin, 'put_copy_object',
-                autospec=True, side_effect=exception.BankUpdateObjectFailed(
-                    key='k', reason='disk full')):
+        full = exception.BankUpdateObjectFailed(key='k', reason='disk full')
+
+        def full_for_batches(items, *args, **kwargs):
+            if not items:
+                return []
+            raise full
+        plugin = self.destination.bank.plugin
+        with mock.patch.object(plugin, 'put_copy_object', autospec=True,
+                               side_effect=full), \
+                mock.patch.object(plugin, 'put_copy_objects_from_paths',
+                                  autospec=True,
+                                  side_effect=full_for_batches):
             exc = self.assertRaises(exception.CopyFailed, self._copy)
         message = str(exc)
         for part in (self.checkpoint.id, VOLUME.id, 'az2',
