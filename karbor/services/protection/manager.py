@@ -702,7 +702,8 @@ class ProtectionManager:
                 checkpoint_copy = self._reopen_copy(context, provider, dest,
                                                     source, row)
             self._run_copy(context, provider, source, checkpoint_copy, row,
-                           operation_log, parameters)
+                           operation_log, parameters,
+                           earlier_attempts=not new)
         except Exception as e:
             LOG.exception('Copy %(copy)s of checkpoint %(source)s could not '
                           'start', {'copy': row.id, 'source': source.id})
@@ -725,10 +726,11 @@ class ProtectionManager:
         return checkpoint_copy
 
     def _run_copy(self, context, provider, source, checkpoint_copy, row,
-                  operation_log, parameters):
+                  operation_log, parameters, earlier_attempts=True):
         flow, store = copy_flow.get_flow(
             context, self.workflow_engine, source, checkpoint_copy, provider,
-            row, operation_log, parameters)
+            row, operation_log, parameters,
+            earlier_attempts=earlier_attempts)
         self._start(row.id, flow, store)
 
     def resume_copies(self):

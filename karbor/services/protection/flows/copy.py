@@ -130,12 +130,15 @@ def check_copy(checkpoint, checkpoint_copy, verified=()):
 
 class CompleteCopyTask(task.Task):
     def execute(self, context, checkpoint, checkpoint_copy, operation_log,
-                copy_record, copy_progress):
+                copy_record, copy_progress, earlier_attempts):
         check_copy(checkpoint, checkpoint_copy,
                    verified=copy_progress.verified_sections())
-        # A resumed or retried copy may have been cut short before: free
-        # what those writes left (an object store's unfinished uploads).
-        checkpoint_copy.delete_leftovers(context=context)
+        if earlier_attempts:
+            # A resumed or retried copy may have been cut short before:
+            # free what those writes left (an object store's unfinished
+            # uploads). A first attempt that got here left nothing, and
+            # looking costs a walk of the whole copy.
+            checkpoint_copy.delete_leftovers(context=context)
         copy_progress.flush()
         set_copy_state(checkpoint_copy, AVAILABLE, FINISHED)
         set_record_status(copy_record, AVAILABLE)
@@ -164,7 +167,8 @@ class ForgetCopyTask(task.Task):
 
 
 def get_flow(context, workflow_engine, checkpoint, checkpoint_copy,
-             provider, copy_record, operation_log, parameters=None):
+             provider, copy_record, operation_log, parameters=None,
+             earlier_attempts=True):
     """The flow copying ``checkpoint`` into ``checkpoint_copy``.
 
     :param checkpoint: the source checkpoint (main bank).
@@ -173,6 +177,9 @@ def get_flow(context, workflow_engine, checkpoint, checkpoint_copy,
     :param copy_record: the copy's ``CheckpointCopy`` object.
     :param operation_log: the copy's own operation log.
     :param parameters: the request's ``{"Type" or "Type#id": {...}}``.
+    :param earlier_attempts: False only for a new copy, which no earlier
+        attempt (a failed one, one cut short by a restart) can have
+        written to: then there are no leftovers to look for at its end.
     :returns: ``(flow, store)``.
     """
     copy_id = checkpoint_copy.id
@@ -196,5 +203,6 @@ def get_flow(context, workflow_engine, checkpoint, checkpoint_copy,
     store = {'context': context, 'checkpoint': checkpoint,
              'checkpoint_copy': checkpoint_copy,
              'operation_log': operation_log, 'copy_record': copy_record,
-             'copy_progress': progress}
+             'copy_progress': progress,
+             'earlier_attempts': earlier_attempts}
     return flow, store

@@ -22,6 +22,7 @@ from karbor import context
 from karbor import exception
 from karbor import objects
 from karbor.services.protection import bank_plugin
+from karbor.services.protection import checkpoint as checkpoint_module
 from karbor.services.protection.flows import copy as copy_flow
 from karbor.services.protection.flows import utils
 from karbor.services.protection.flows import workflow
@@ -62,7 +63,7 @@ class CopyFlowTest(base.TestCase):
             section.update_object('metadata', {'id': resource['id']})
         return source
 
-    def _prepare(self, provider, source=None):
+    def _prepare(self, provider, source=None, earlier_attempts=True):
         source = source or self._source(provider)
         destination = provider.get_copy_destination()
         request_log = utils.create_operation_log(
@@ -86,9 +87,19 @@ class CopyFlowTest(base.TestCase):
         record.save()
         flow, store = copy_flow.get_flow(
             self.ctx, self.engine, source, checkpoint_copy, provider,
-            record, operation_log, {})
+            record, operation_log, {}, earlier_attempts=earlier_attempts)
         return (source, checkpoint_copy, record, operation_log,
                 request_log, self.engine.get_engine(flow, store=store))
+
+    def test_leftovers_are_looked_for_after_earlier_attempts_only(self):
+        provider = fakes.make_provider(self, copy_destinations=('az2',))
+        for earlier, calls in ((False, 0), (True, 1)):
+            engine = self._prepare(provider, earlier_attempts=earlier)[-1]
+            with mock.patch.object(checkpoint_module.Checkpoint,
+                                   'delete_leftovers',
+                                   autospec=True) as leftovers:
+                self.engine.run_engine(engine)
+            self.assertEqual(calls, leftovers.call_count)
 
     def test_success(self):
         provider = fakes.make_provider(self, copy_destinations=('az2',))
