@@ -24,8 +24,9 @@ object read back from it. The algorithm is the destination's own where
 it has one, else XXH3-128 (see :mod:`karbor.services.protection.checksums`).
 An object of at least a chunk whose source is a local file (a file-system
 bank) is first offered to the destination's ``put_copy_object_from_file``,
-which a file-system destination implements by copying inside the kernel;
-the source is then hashed by its own bank after the copy.
+which a file-system destination implements by copying inside the kernel,
+hashing both sides on the way; the source is hashed by its own bank after
+the copy when the destination did not.
 Small objects (a checkpoint of many, see ``SMALL_OBJECT_SIZE``) whose source
 bank gives their local files are offered to the destination in batches,
 with ``put_copy_objects_from_paths``: a file-system destination copies a
@@ -45,6 +46,7 @@ import time
 from oslo_log import log as logging
 
 from karbor import exception
+from karbor.services.protection import bank_plugin
 from karbor.services.protection import checksums
 
 LOG = logging.getLogger(__name__)
@@ -299,7 +301,10 @@ class _Mover:
             context=self._context)
         if stored is None:
             return None
-        return self._source_digest(key), stored
+        read = stored.get(bank_plugin.SOURCE_DIGEST_PREFIX + self._algorithm)
+        if read is None:
+            read = self._source_digest(key)
+        return read, stored
 
     def copies_in_batches(self, sizes):
         """Whether both banks can copy these objects in batches.

@@ -437,7 +437,10 @@ class BankPlugin(metaclass=abc.ABCMeta):
             offsets from 0, never closed or moved.
         :param on_bytes: if given, called with a byte count after each
             part written (the mover's progress and rate limit).
-        :returns: as :meth:`put_copy_object`; or None (the default) when
+        :returns: as :meth:`put_copy_object`, plus, if the plugin saw the
+            bytes it copied, their digest under
+            ``SOURCE_DIGEST_PREFIX + algorithm`` (the mover then does not
+            read the source again to hash it); or None (the default) when
             this back-end has no faster way, having written nothing of
             the object: the mover then streams it to
             :meth:`put_copy_object`.
@@ -555,6 +558,11 @@ class BankPlugin(metaclass=abc.ABCMeta):
 
         :param prefix: an absolute key prefix ending in '/'.
         """
+
+
+# put_copy_object_from_file's result may hold the digest of the bytes it
+# read from the source under this prefix and the algorithm's name.
+SOURCE_DIGEST_PREFIX = 'source_'
 
 
 def check_stream_size(key, expected, actual):

@@ -682,28 +682,54 @@ class BankMoverLocalFileTest(BanksTestCase):
 
     def test_source_changed_during_the_copy_is_a_mismatch(self):
         objects = self._fill_mixed()
-        plugin = self.destination_bank.plugin
-        real = plugin.put_copy_object_from_file
+        path = os.path.join(self.source_bank.plugin.root,
+                            (SECTION + '/big1').lstrip('/'))
+        real_sendfile = os.sendfile
+        changed = []
 
-        def copy_then_change_source(key, *args, **kwargs):
-            stored = real(key, *args, **kwargs)
-            if key.endswith('/big1'):
-                data = objects['big1']
-                self.source.update_object(
-                    'big1', bytes([data[0] ^ 1]) + data[1:])
-            return stored
-        with mock.patch.object(plugin, 'put_copy_object_from_file',
+        def change_source_then_send(out, source, offset, count):
+            # The part was read and hashed: now its bytes change in the
+            # file, before they are sent.
+            if not changed and os.fstat(source).st_ino == os.stat(
+                    path).st_ino:
+                with open(path, 'r+b') as f:
+                    f.write(bytes([objects['big1'][0] ^ 1]))
+                changed.append(offset)
+            return real_sendfile(out, source, offset, count)
+        with mock.patch.object(file_system_bank_plugin.os, 'sendfile',
                                autospec=True,
-                               side_effect=copy_then_change_source):
+                               side_effect=change_source_then_send):
             exc = self.assertRaises(exception.ChecksumMismatch,
                                     bank_mover.copy_section, self.source,
                                     self.destination, max_workers=1)
+        self.assertEqual([0], changed)
         self.assertIn('big1', str(exc))
         self.assertNotIn('big1', self.destination.list_objects())
         # Run again, the copy is of the source as it now is.
         bank_mover.copy_section(self.source, self.destination)
         self.assertEqual(self.source.open_object_reader('big1').read(),
                          self.destination.open_object_reader('big1').read())
+
+    def test_the_source_is_hashed_where_the_destination_did_not(self):
+        objects = self._fill_mixed()
+        plugin = self.destination_bank.plugin
+        real = plugin.put_copy_object_from_file
+
+        def without_source_digest(*args, **kwargs):
+            result = real(*args, **kwargs)
+            del result['source_xxh3_128']
+            return result
+        source_plugin = self.source_bank.plugin
+        with mock.patch.object(plugin, 'put_copy_object_from_file',
+                               autospec=True,
+                               side_effect=without_source_digest), \
+                mock.patch.object(source_plugin, 'head_object',
+                                  autospec=True,
+                                  side_effect=source_plugin.head_object) \
+                as head:
+            bank_mover.copy_section(self.source, self.destination)
+        self.assertEqual(3, head.call_count)
+        self.assertEqual(objects, self._destination_objects())
 
     def test_streamed_where_the_destination_declines(self):
         objects = self._fill_mixed()

@@ -508,7 +508,7 @@ class FileSystemBankStreamTest(FileSystemBankTestCase):
 
     def _count_reads(self):
         calls = []
-        for name in ('read', 'pread'):
+        for name in ('read', 'preadv'):
             real = getattr(os, name)
 
             def counted(*args, _real=real, _name=name):
@@ -532,7 +532,7 @@ class FileSystemBankStreamTest(FileSystemBankTestCase):
         self.assertEqual(
             {'size': len(data), 'md5': hashlib.md5(data).hexdigest()},
             self.bank.put_copy_object('/c', [data], len(data), 'md5'))
-        self.assertEqual(['read', 'pread', 'pread'], reads)
+        self.assertEqual(['read', 'preadv', 'preadv'], reads)
 
     def test_hash_reads_a_file_longer_than_expected_whole(self):
         data = os.urandom(bank_plugin.HASH_CHUNK_SIZE + 10)
@@ -579,12 +579,14 @@ class FileSystemBankCopyWriteTest(FileSystemBankTestCase):
                          os.listdir(os.path.dirname(self._path('/new/dir/o'))))
 
     def test_digest_is_of_what_reads_back(self):
-        real_pread = os.pread
+        real_preadv = os.preadv
 
-        def flipped(fd, size, offset):
-            data = real_pread(fd, size, offset)
-            return bytes([data[0] ^ 1]) + data[1:] if data else data
-        with mock.patch.object(file_system_bank_plugin.os, 'pread',
+        def flipped(fd, buffers, offset):
+            count = real_preadv(fd, buffers, offset)
+            if count:
+                buffers[0][0] ^= 1
+            return count
+        with mock.patch.object(file_system_bank_plugin.os, 'preadv',
                                autospec=True, side_effect=flipped):
             result = self.bank.put_copy_object('/o', [b'abc'], 3,
                                                'xxh3_128')
@@ -643,9 +645,10 @@ class FileSystemBankCopyWriteTest(FileSystemBankTestCase):
             result = self.bank.put_copy_object_from_file(
                 '/new/dir/obj', fd, len(data), 'xxh3_128',
                 on_bytes=parts.append)
-        self.assertEqual({'size': len(data),
-                          'xxh3_128': xxhash.xxh3_128_hexdigest(data)},
-                         result)
+        digest = xxhash.xxh3_128_hexdigest(data)
+        # The source's digest too, from the bytes read on the way.
+        self.assertEqual({'size': len(data), 'xxh3_128': digest,
+                          'source_xxh3_128': digest}, result)
         self.assertEqual(3, sendfile.call_count)
         self.assertEqual([file_system_bank_plugin._SEND_PART] * 2 + [5],
                          parts)
@@ -755,6 +758,9 @@ class FileSystemBankCopyBatchTest(FileSystemBankTestCase):
         for algorithm in ('md5', 'sha256'):
             self.assertIsNone(
                 self.bank.put_copy_objects_from_paths(items, algorithm))
+        limit = file_system_bank_plugin._BATCH_OBJECT_LIMIT
+        self.assertIsNone(self.bank.put_copy_objects_from_paths(
+            items + [('/big', items[0][1], limit + 1)], 'xxh3_128'))
         with mock.patch.object(file_system_bank_plugin, '_fscopy', None):
             self.assertIsNone(
                 self.bank.put_copy_objects_from_paths(items, 'xxh3_128'))
