@@ -230,6 +230,14 @@ class BanksTestCase(base.TestCase):
         self.source = self.source_bank.get_sub_section(SECTION)
         self.destination = self.destination_bank.get_sub_section(SECTION)
 
+    def _spy(self, name):
+        """Record the calls of the destination plugin's method ``name``."""
+        plugin = self.destination_bank.plugin
+        spy = mock.patch.object(plugin, name, autospec=True,
+                                side_effect=getattr(plugin, name))
+        self.addCleanup(spy.stop)
+        return spy.start()
+
     def _fill(self, count, size=1000):
         objects = {}
         for i in range(count):
@@ -486,13 +494,6 @@ class BankMoverBatchTest(BankMoverTest):
 
     batches = True
 
-    def _spy(self, name):
-        plugin = self.destination_bank.plugin
-        spy = mock.patch.object(plugin, name, autospec=True,
-                                side_effect=getattr(plugin, name))
-        self.addCleanup(spy.stop)
-        return spy.start()
-
     def test_small_objects_move_in_batches(self):
         objects = self._fill(600, size=100)
         batches = self._spy('put_copy_objects_from_paths')
@@ -642,19 +643,12 @@ class BankMoverRateLimitTest(BanksTestCase):
                                 rate_limit=bank_mover.RateLimit(2 * MIB))
         # About 400 KiB at 2 MiB/s, less the first draw (a chunk when
         # streamed, an object when copied inside the kernel, which draws
-        # per part of a megabyte): at least 0.14 s.
+        # per part of 256 KiB): at least 0.14 s.
         self.assertGreater(time.monotonic() - started, 0.14)
 
 
 class BankMoverLocalFileTest(BanksTestCase):
     """Large objects of a file-system source, copied inside the kernel."""
-
-    def _spy(self, name):
-        plugin = self.destination_bank.plugin
-        spy = mock.patch.object(plugin, name, autospec=True,
-                                side_effect=getattr(plugin, name))
-        self.addCleanup(spy.stop)
-        return spy.start()
 
     def _fill_mixed(self):
         objects = {'big%d' % i: os.urandom(MIB + i) for i in range(3)}
