@@ -91,8 +91,7 @@ class CopyProgress:
         What the bank mover's copy operation reports when it copied (or
         found, with the right checksum) every object the source section
         held: the end of the copy then need not list both sections again
-        to check it (see :func:`karbor.services.protection.flows.copy.
-        check_copy`).
+        to check it (see ``check_copy`` in ``flows.copy``).
         """
         with self._lock:
             self._verified.add(resource_id)

@@ -71,12 +71,12 @@ class BankDataCopyOperation(protection_plugin.Operation):
         :param checkpoint: the source checkpoint, only read.
         :param checkpoint_copy: the copy checkpoint, in the destination
             bank.
-        :param copy_progress: an optional
-            :class:`~karbor.services.protection.flows.copy_progress.
-            CopyProgress`: its ``update(resource_id, stats)`` receives a
-            :class:`bank_mover.MoveStats` snapshot when the totals are
-            known and as objects move, its ``section_verified``
-            the resource once every object arrived verified.
+        :param copy_progress: an optional ``CopyProgress`` (of
+            ``flows.copy_progress``): its ``update(resource_id, stats)``
+            receives a :class:`bank_mover.MoveStats` snapshot when the
+            totals are known and as objects move, its
+            ``section_verified`` the resource once every object arrived
+            verified.
         :raises karbor.exception.CopyFailed: with the reason (including
             ChecksumMismatch).
         """
