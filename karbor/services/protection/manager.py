@@ -602,9 +602,13 @@ class ProtectionManager:
                         'destination': dest.name,
                         'source_checkpoint_id': [s.id for s in sources]})}
         new_sources = [s for s in sources if s.id not in rows]
+        # A copy in error whose flow still runs here (an admin reset its
+        # state) is not retried: two flows would write the same copy.
+        running = set(self.worker.running())
         retries = [(s, rows[s.id]) for s in sources
                    if s.id in rows and
-                   rows[s.id].status == constants.CHECKPOINT_STATUS_ERROR]
+                   rows[s.id].status == constants.CHECKPOINT_STATUS_ERROR and
+                   rows[s.id].id not in running]
         if not new_sources and not retries:
             raise exception.NothingToCopy(
                 plan_id=plan.id, destination=dest.name,

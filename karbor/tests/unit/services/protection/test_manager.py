@@ -399,6 +399,9 @@ class _NoRunWorker:
     def run_flow(self, *args):
         pass
 
+    def running(self):
+        return []
+
     def wait(self, timeout=None):
         return True
 
@@ -885,6 +888,23 @@ class CopyTest(CopyTestBase):
         # The first request keeps its outcome.
         self.assertEqual('error',
                          self.records.operation_log(result['id']).status)
+
+    def test_copy_in_error_still_running_here_is_not_retried(self):
+        self.protect(provider_id=COPY_FAILING_PROVIDER_ID,
+                     resources=(fakes.VOLUME,))
+        result = self.copy(provider_id=COPY_FAILING_PROVIDER_ID,
+                           resources=(fakes.VOLUME,))
+        copy_id = result['checkpoint_id'][0]['checkpoint_copy_id']
+        self.assertEqual('error', self.row(copy_id).status)
+        # As after an admin's reset of a copy whose flow still runs.
+        with mock.patch.object(self.manager.worker, 'running',
+                               autospec=True, return_value=[copy_id]):
+            self.assertRaises(exception.NothingToCopy, self.copy,
+                              provider_id=COPY_FAILING_PROVIDER_ID,
+                              resources=(fakes.VOLUME,))
+        self.assertEqual(('error', result['id']),
+                         (self.row(copy_id).status,
+                          self.row(copy_id).request_id))
 
     def test_copy_that_cannot_start_is_failed(self):
         self.protect()
