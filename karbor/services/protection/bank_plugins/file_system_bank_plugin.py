@@ -296,6 +296,7 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
         return results
 
     def _make_directory(self, key, path):
+        """Make the directory of the object file ``path`` (of ``key``)."""
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
         except OSError as exc:
@@ -335,7 +336,7 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
                     # Unlinked rather than truncated: it may be a link.
                     _remove_quietly(path)
                 except FileNotFoundError:
-                    os.makedirs(os.path.dirname(path), exist_ok=True)
+                    self._make_directory(key, path)
             return os.open(path, flags, 0o666)
         except OSError as exc:
             raise exception.BankUpdateObjectFailed(key=key, reason=exc)
