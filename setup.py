@@ -16,14 +16,22 @@ import setuptools
 
 setuptools.setup(
     pbr=True,
-    # Copies many small objects between file-system banks outside the GIL.
-    # Optional: without a C compiler, Python's headers or xxhash.h
-    # (libxxhash-dev) the package installs without it and those copies
-    # take the slower Python path (see doc/source/contributor/
+    # Native helpers of the file-system bank: copies of many small objects
+    # and listings of many files, outside the GIL. Optional: without a C
+    # compiler, Python's headers or (for the copier) xxhash.h
+    # (libxxhash-dev) the package installs without them and the bank
+    # takes its slower Python paths (see doc/source/contributor/
     # bank-plugin.rst).
-    ext_modules=[setuptools.Extension(
-        'karbor.services.protection.bank_plugins._fscopy',
-        sources=['karbor/services/protection/bank_plugins/_fscopy.c'],
-        extra_compile_args=['-O2'],
-        optional=True)],
+    ext_modules=[
+        setuptools.Extension(
+            'karbor.services.protection.bank_plugins._fscopy',
+            sources=['karbor/services/protection/bank_plugins/_fscopy.c'],
+            extra_compile_args=['-O2'],
+            optional=True),
+        setuptools.Extension(
+            'karbor.services.protection.bank_plugins._fslist',
+            sources=['karbor/services/protection/bank_plugins/_fslist.c'],
+            extra_compile_args=['-O2'],
+            optional=True),
+    ],
 )

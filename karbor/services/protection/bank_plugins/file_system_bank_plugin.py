@@ -46,6 +46,13 @@ except ImportError:
     # take the Python path, one object at a time.
     _fscopy = None
 
+try:
+    from karbor.services.protection.bank_plugins import _fslist
+except ImportError:
+    # Built where a C compiler is (see setup.py); without it, listings
+    # with sizes walk the directories in Python (_collect_sizes).
+    _fslist = None
+
 LOG = logging.getLogger(__name__)
 
 OPTS_GROUP = 'file_system_bank_plugin'
@@ -485,13 +492,22 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
         is read once through a descriptor, its files' sizes looked up
         relative to it (not along the whole path again), and the keys
         sorted once at the end, which costs half as much (a copy lists
-        every object of a checkpoint this way before it starts).
+        every object of a checkpoint this way before it starts). The
+        ``_fslist`` extension, where built, walks in native code, in
+        half the time again.
         """
-        result = []
+        directory, name_prefix, key_base = self._start_of(prefix)
         try:
-            _collect_sizes(*self._start_of(prefix), result)
+            if _fslist is not None:
+                result = _fslist.list_sizes(directory, name_prefix,
+                                            key_base, _TMP_MARK)
+            else:
+                result = []
+                _collect_sizes(directory, name_prefix, key_base, result)
         except OSError as exc:
             raise exception.BankListObjectsFailed(reason=exc)
+        # Already in order from _fslist unless names are not UTF-8 (it
+        # sorts bytes): then sorting again costs one pass.
         result.sort()
         return result
 

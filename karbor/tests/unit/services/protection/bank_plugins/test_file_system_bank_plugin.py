@@ -324,6 +324,24 @@ class FileSystemBankListTest(base.TestCase):
         self.assertEqual([(key, 1) for key in expected],
                          self.plugin.list_object_sizes(prefix))
 
+    def test_sizes_skip_temporary_files_and_linked_directories(self):
+        root = self.plugin.root
+        with open(os.path.join(root, 'a', 'b', 'c#tmp-1-2'), 'wb') as f:
+            f.write(b'half written')
+        os.symlink(os.path.join(root, 'b'), os.path.join(root, 'a', 'lb'))
+        self.assertEqual(['/a/b-', '/a/b/c', '/a/b/d/e', '/a/b0', '/a/bz'],
+                         [key for key, _ in
+                          self.plugin.list_object_sizes('/a/')])
+
+    def test_sizes_of_a_vanished_directory(self):
+        shutil.rmtree(os.path.join(self.plugin.root, 'a'))
+        self.assertEqual([], self.plugin.list_object_sizes('/a/b/'))
+
+    def test_sizes_listing_failure(self):
+        self.assertRaises(exception.BankListObjectsFailed,
+                          self.plugin.list_object_sizes,
+                          '/' + 'x' * 5000 + '/')
+
     def test_sizes_from_the_directory_entries(self):
         self.plugin.put_object_stream('/a/b/c', [b'x' * 70000])
         os.symlink(os.path.join(self.plugin.root, 'ba'),
@@ -393,6 +411,89 @@ class FileSystemBankListTest(base.TestCase):
         self.assertEqual([prefix + n for n in names[5001:5003]], page)
         self.assertEqual(10000, len(self.plugin.list_objects(prefix)))
         self.assertEqual({base_dir}, set(scanned))
+
+
+class FileSystemBankListPythonTest(FileSystemBankListTest):
+    """The same listings without the _fslist extension (Python walk)."""
+
+    def setUp(self):
+        self.patch(file_system_bank_plugin, '_fslist', None)
+        super().setUp()
+
+
+class FsListExtensionTest(base.TestCase):
+    """_fslist.list_sizes itself: what it lists, order, errors."""
+
+    def setUp(self):
+        super().setUp()
+        self.fslist = file_system_bank_plugin._fslist
+        if self.fslist is None:
+            services.unavailable('the _fslist extension is not built (it '
+                                 'needs a C compiler)')
+        self.top = os.path.join(self.state_path, 'top')
+        for name, size in (('x1', 1), ('x2', 20), ('y', 3), ('d/x', 4),
+                           ('d/e/f', 5), ('x/z', 6)):
+            path = os.path.join(self.top, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, 'wb') as f:
+                f.write(b'.' * size)
+
+    def test_keys_sizes_and_order(self):
+        self.assertEqual(
+            [('k/d/e/f', 5), ('k/d/x', 4), ('k/x/z', 6), ('k/x1', 1),
+             ('k/x2', 20), ('k/y', 3)],
+            self.fslist.list_sizes(self.top, '', 'k/', '#'))
+
+    def test_prefix_applies_to_the_top_directory_only(self):
+        self.assertEqual(
+            [('/x/z', 6), ('/x1', 1), ('/x2', 20)],
+            self.fslist.list_sizes(self.top, 'x', '/', '#'))
+
+    def test_skips_marked_names_links_and_other_files(self):
+        os.symlink(os.path.join(self.top, 'y'), os.path.join(self.top, 'l'))
+        os.symlink(os.path.join(self.top, 'd'),
+                   os.path.join(self.top, 'x', 'ld'))
+        os.mkfifo(os.path.join(self.top, 'fifo'))
+        with open(os.path.join(self.top, 'd', 'e', 'g#tmp-1'), 'wb'):
+            pass
+        os.mkdir(os.path.join(self.top, 'h#tmp-2'))
+        with open(os.path.join(self.top, 'h#tmp-2', 'i'), 'wb'):
+            pass
+        self.assertEqual(
+            ['/d/e/f', '/d/x', '/x/z', '/x1', '/x2', '/y'],
+            [key for key, _ in
+             self.fslist.list_sizes(self.top, '', '/', '#tmp-')])
+
+    def test_the_top_directory_may_be_reached_through_a_link(self):
+        link = os.path.join(self.state_path, 'link')
+        os.symlink(os.path.join(self.top, 'd'), link)
+        self.assertEqual([('/e/f', 5), ('/x', 4)],
+                         self.fslist.list_sizes(link, '', '/', '#'))
+
+    def test_missing_or_not_a_directory_lists_nothing(self):
+        self.assertEqual([], self.fslist.list_sizes(
+            os.path.join(self.top, 'none'), '', '/', '#'))
+        self.assertEqual([], self.fslist.list_sizes(
+            os.path.join(self.top, 'y'), '', '/', '#'))
+
+    def test_errors_raise_oserror_with_the_path(self):
+        long_name = os.path.join(self.top, 'n' * 300)
+        error = self.assertRaises(OSError, self.fslist.list_sizes,
+                                  long_name, '', '/', '#')
+        self.assertEqual(errno.ENAMETOOLONG, error.errno)
+
+    def test_non_utf8_names(self):
+        name = os.fsdecode(b'\xff\xfe')
+        with open(os.path.join(self.top, 'd', name), 'wb') as f:
+            f.write(b'..')
+        self.assertIn(('/d/' + name, 2),
+                      self.fslist.list_sizes(self.top, '', '/', '#'))
+
+    def test_bad_arguments(self):
+        self.assertRaises(TypeError, self.fslist.list_sizes, self.top)
+        self.assertRaises(TypeError, self.fslist.list_sizes, 1, '', '/', '#')
+        self.assertRaises(ValueError, self.fslist.list_sizes,
+                          self.top, '', '/', '')
 
 
 class FileSystemBankTestCase(base.TestCase):
