@@ -29,6 +29,8 @@ again on the same copy (a retry, or a resume after a restart) is safe:
 the movers skip what already arrived.
 """
 
+import functools
+
 from oslo_log import log as logging
 from taskflow import task
 
@@ -78,9 +80,11 @@ def fail_copy(context, checkpoint_copy, copy_record, operation_log, reason):
 class InitiateCopyTask(task.Task):
     def execute(self, context, checkpoint_copy, operation_log, copy_record):
         set_copy_state(checkpoint_copy, COPYING, COPYING)
-        set_record_status(copy_record, COPYING)
-        utils.update_operation_log(context, operation_log, status=COPYING)
-        copy_request.refresh(context, copy_record.request_id)
+        copy_request.update(
+            context, copy_record.request_id,
+            functools.partial(set_record_status, copy_record, COPYING),
+            functools.partial(utils.update_operation_log, context,
+                              operation_log, status=COPYING))
 
     def revert(self, context, checkpoint_copy, operation_log, copy_record,
                flow_failures=None, **kwargs):
@@ -139,13 +143,19 @@ class CompleteCopyTask(task.Task):
             # uploads). A first attempt that got here left nothing, and
             # looking costs a walk of the whole copy.
             checkpoint_copy.delete_leftovers(context=context)
-        copy_progress.flush()
+        # The final counters go with the end of the copy: one write of
+        # its index and one transaction for its row and both logs.
+        totals = copy_progress.totals()
+        checkpoint_copy.copy_progress = totals
         set_copy_state(checkpoint_copy, AVAILABLE, FINISHED)
-        set_record_status(copy_record, AVAILABLE)
-        utils.update_operation_log(
-            context, operation_log,
-            status=constants.OPERATION_LOG_STATUS_SUCCESS, ended=True)
-        copy_request.refresh(context, copy_record.request_id)
+        operation_log.set_progress(save=False, **totals)
+        copy_request.update(
+            context, copy_record.request_id,
+            functools.partial(set_record_status, copy_record, AVAILABLE),
+            functools.partial(
+                utils.update_operation_log, context, operation_log,
+                status=constants.OPERATION_LOG_STATUS_SUCCESS, ended=True),
+            progress=(operation_log.id, totals))
 
 
 class ForgetCopyTask(task.Task):

@@ -32,10 +32,12 @@ squared reads.
 import threading
 import time
 
+from oslo_db import api as oslo_db_api
 from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from karbor.common import constants
+from karbor.db import api as db_api
 from karbor import exception
 from karbor import objects
 from karbor.objects import operation_log as operation_log_module
@@ -94,6 +96,52 @@ def refresh(context, request_id):
                       context, request_id)
 
 
+def update(context, request_id, *writes, progress=None):
+    """Make a copy's own changes and recompute its request, all at once.
+
+    A copy starting or ending changes its ``checkpoint_copies`` row, its
+    operation log and its request's log. Made in one transaction, the
+    request's log never shows a state its copies' rows do not have, and
+    the change costs one transaction instead of six or seven (each costs
+    about a millisecond on SQLite, more while a copy keeps the CPUs busy).
+
+    :param writes: callables making the copy's changes (saving its row,
+        its log), called in order inside the transaction.
+    :param progress: ``(copy log id, totals)``, the copy's last counters,
+        to sum into the request's progress.
+    :raises: what the writes or the database raise; nothing is then
+        written. A request log that is gone is not an error (see
+        :func:`refresh`).
+    """
+    with _LOCK:
+        _update_locked(context, request_id, writes, progress)
+
+
+# A deadlock aborts the whole transaction (PostgreSQL refuses any
+# statement after it): it is retried whole, here.
+@oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
+def _update_locked(context, request_id, writes, progress):
+    with db_api.get_instance().transaction():
+        for write in writes:
+            write()
+        if not request_id:
+            return
+        if progress is not None:
+            sums = _PROGRESS.get(request_id)
+            if sums is not None:
+                copy_log_id, totals = progress
+                sums[copy_log_id] = _counters(totals)
+        try:
+            _refresh_locked(context, request_id)
+        except exception.OperationLogNotFound:
+            LOG.warning('The log of copy request %s is gone', request_id)
+
+
+def _counters(totals):
+    return {key: totals.get(key, 0)
+            for key in operation_log_module.PROGRESS_KEYS}
+
+
 def report_progress(context, request_id, copy_log_id, totals):
     """Record the progress ``totals`` of one copy of request ``request_id``.
 
@@ -118,9 +166,7 @@ def _report(context, request_id, copy_log_id, totals):
             progress = _refresh_locked(context, request_id)
             if progress is None:
                 return
-        progress[copy_log_id] = {
-            key: totals.get(key, 0)
-            for key in operation_log_module.PROGRESS_KEYS}
+        progress[copy_log_id] = _counters(totals)
         now = _clock()
         last = _LAST_WRITE.get(request_id)
         if last is not None and now - last < PROGRESS_INTERVAL:

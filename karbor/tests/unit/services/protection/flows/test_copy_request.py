@@ -12,6 +12,7 @@
 
 """Tests of the request-level copy log, on a real database."""
 
+import functools
 from unittest import mock
 
 import fixtures
@@ -19,6 +20,7 @@ from oslo_utils import uuidutils
 
 from karbor.common import constants
 from karbor import context
+from karbor import exception
 from karbor import objects
 from karbor.services.protection.flows import copy_request
 from karbor.services.protection.flows import utils
@@ -160,6 +162,56 @@ class CopyRequestTest(base.TestCase):
         self.assertEqual({'objects_done': 4, 'objects_total': 4,
                           'bytes_done': 40, 'bytes_total': 40},
                          request.get_progress())
+
+    def _set_status(self, row, status):
+        row.status = status
+        row.save()
+
+    def test_update_writes_and_recomputes_in_one_go(self):
+        row = self._copy('copying')
+        log = self.records.operation_log(row.operation_log_id)
+        self._request()
+
+        def close_log():
+            log.status = 'success'
+            log.save()
+        copy_request.update(
+            self.ctx, self.request.id,
+            functools.partial(self._set_status, row, 'available'),
+            close_log, progress=(log.id, {'objects_done': 2,
+                                          'objects_total': 2}))
+        self.assertEqual('available', objects.CheckpointCopy.get_by_id(
+            self.ctx, row.id).status)
+        self.assertEqual('success',
+                         self.records.operation_log(log.id).status)
+        request = self.records.operation_log(self.request.id)
+        self.assertEqual('success', request.status)
+        self.assertEqual(2, request.get_progress()['objects_done'])
+
+    def test_update_writes_nothing_when_a_write_fails(self):
+        row = self._copy('wait_copying')
+        self._request()
+
+        def fail():
+            raise exception.CheckpointCopyNotFound(copy_id=row.id)
+        self.assertRaises(
+            exception.CheckpointCopyNotFound, copy_request.update,
+            self.ctx, self.request.id,
+            functools.partial(self._set_status, row, 'copying'), fail)
+        self.assertEqual('wait_copying', objects.CheckpointCopy.get_by_id(
+            self.ctx, row.id).status)
+        self.assertEqual('wait_copying',
+                         self.records.operation_log(self.request.id).status)
+
+    def test_update_of_a_gone_or_no_request_still_writes(self):
+        row = self._copy('wait_copying')
+        for request_id in (uuidutils.generate_uuid(), None):
+            copy_request.update(
+                self.ctx, request_id,
+                functools.partial(self._set_status, row, 'copying'))
+            self.assertEqual('copying', objects.CheckpointCopy.get_by_id(
+                self.ctx, row.id).status)
+            self._set_status(row, 'wait_copying')
 
     def test_unknown_request_is_logged_not_raised(self):
         copy_request.refresh(self.ctx, uuidutils.generate_uuid())
