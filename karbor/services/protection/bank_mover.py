@@ -411,7 +411,7 @@ def copy_section(source, destination, progress=None,
     :param source: the :class:`BankSection` to read; never written.
     :param destination: the :class:`BankSection` to write.
     :param progress: an optional callable given a :class:`MoveStats`
-        snapshot once the totals are known, then every
+        snapshot with the totals as the first objects move, then every
         ``PROGRESS_INTERVAL`` seconds while objects move, and at the end.
         It is called from the calling thread, so it needs no locking; it
         should return quickly (throttle writes on its side).
@@ -452,7 +452,6 @@ def copy_section(source, destination, progress=None,
         raise mover.failure('cannot list the destination: %s' % exc)
     bytes_total = sum(size for _key, size in sizes)
     counters.set_totals(len(sizes), bytes_total)
-    _report(progress, counters)
     batch_bytes = 0
     if sizes and bytes_total / len(sizes) < SMALL_OBJECT_SIZE:
         if mover.copies_in_batches(sizes):
@@ -537,6 +536,10 @@ def _run(mover, sizes, max_workers, progress, counters, batch_bytes=0):
                for n in range(min(max_workers, len(sizes)))]
     for worker in workers:
         worker.start()
+    # The totals are reported while the first objects move: writing them
+    # (a database transaction, an index in the destination bank) need not
+    # hold the copy back.
+    _report(progress, counters)
     for worker in workers:
         while worker.is_alive():
             worker.join(PROGRESS_INTERVAL)

@@ -73,8 +73,8 @@ class BankDataCopyOperation(protection_plugin.Operation):
             bank.
         :param copy_progress: an optional ``CopyProgress`` (of
             ``flows.copy_progress``): its ``update(resource_id, stats)``
-            receives a :class:`bank_mover.MoveStats` snapshot when the
-            totals are known and as objects move, its
+            receives :class:`bank_mover.MoveStats` snapshots, all with
+            the totals, as objects move and at the end, its
             ``section_verified`` the resource once every object arrived
             verified.
         :raises karbor.exception.CopyFailed: with the reason (including
