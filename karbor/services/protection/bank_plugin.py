@@ -51,6 +51,14 @@ _NORMAL_KEY_RE = re.compile(r'(?:/%s)+' % _NORMAL_SEGMENT)
 # a section adds to its prefix is cheaper than checking the whole key.
 _NORMAL_RELATIVE_KEY_RE = re.compile(
     r'%s(?:/%s)*' % (_NORMAL_SEGMENT, _NORMAL_SEGMENT))
+# Several relative keys in normal form, one per line: a batch of keys is
+# checked with one match instead of one per key (a copy checks two keys
+# per object, in batches of many small objects). A segment may not be '.'
+# or '..' before a newline either.
+_BATCH_SEGMENT = r'(?!\.\.?(?:[/\n]|$))[A-Za-z0-9_.\-@]+'
+_BATCH_KEY = r'%s(?:/%s)*' % (_BATCH_SEGMENT, _BATCH_SEGMENT)
+_NORMAL_RELATIVE_KEYS_RE = re.compile(r'%s(?:\n%s)*' % (_BATCH_KEY,
+                                                        _BATCH_KEY))
 SORT_ASC = 'asc'
 SORT_DESC = 'desc'
 
@@ -856,6 +864,17 @@ class BankSection:
             raise exception.InvalidBankKey(key=key, reason='empty key')
         return _normalize_key(self._prefix + key.lstrip('/'))
 
+    def _full_keys(self, keys):
+        """:meth:`_full_key` of each of ``keys``, checked at once if normal."""
+        try:
+            normal = _NORMAL_RELATIVE_KEYS_RE.fullmatch('\n'.join(keys))
+        except TypeError:
+            normal = None
+        if normal is None:
+            return [self._full_key(key) for key in keys]
+        prefix = self._prefix
+        return [prefix + key for key in keys]
+
     def _check_writable(self):
         if not self._is_writable:
             raise exception.BankReadonlyViolation(section=self._prefix)
@@ -931,8 +950,7 @@ class BankSection:
 
     def local_file_paths(self, keys, context=None):
         """See :meth:`BankPlugin.local_file_paths`."""
-        full_key = self._full_key
-        return self._plugin.local_file_paths([full_key(key) for key in keys],
+        return self._plugin.local_file_paths(self._full_keys(keys),
                                              context=context)
 
     def put_copy_objects_from_paths(self, items, algorithm, context=None):
@@ -941,9 +959,10 @@ class BankSection:
         The keys of ``items`` are relative to the section.
         """
         self._check_writable()
-        full_key = self._full_key
+        keys = self._full_keys([key for key, _path, _size in items])
         return self._plugin.put_copy_objects_from_paths(
-            [(full_key(key), path, size) for key, path, size in items],
+            [(key, path, size)
+             for key, (_key, path, size) in zip(keys, items)],
             algorithm, context=context)
 
     @property

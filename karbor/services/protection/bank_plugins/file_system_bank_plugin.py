@@ -145,6 +145,28 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
         # reads use O_NOFOLLOW, sizes lstat, writes replace the link.
         return path
 
+    def _paths(self, keys):
+        """:meth:`_path` of each of ``keys``.
+
+        When every key is plain (see :func:`_is_plain_key`) they are
+        checked as one string, and each directory once: a copy asks the
+        paths of batches of many small objects.
+        """
+        try:
+            joined = '\n'.join(keys)
+        except TypeError:
+            joined = None
+        if not joined or not _all_plain(joined, len(keys)):
+            return [self._path(key) for key in keys]
+        root = self._root
+        paths = [root + key for key in keys]
+        inside = self._inside
+        for path in paths:
+            directory = path[:path.rindex('/')]
+            if directory not in inside:
+                self._check_inside(path[len(root):], directory)
+        return paths
+
     def _check_inside(self, key, directory):
         # Symbolic links inside the bank must not lead out of it either.
         # Resolving a path costs a system call per component, so each
@@ -260,8 +282,7 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
 
     def local_file_paths(self, keys, context=None):
         """The objects' files; see :meth:`BankPlugin.local_file_paths`."""
-        path = self._path
-        return [path(key) for key in keys]
+        return self._paths(keys)
 
     def put_copy_objects_from_paths(self, items, algorithm, context=None):
         """Copy a batch of small files in native code, outside the GIL.
@@ -279,8 +300,9 @@ class FileSystemBankPlugin(bank_plugin.BankPlugin):
         if (_fscopy is None or algorithm != checksums.XXH3_128 or
                 any(size > _BATCH_OBJECT_LIMIT for _k, _p, size in items)):
             return None
-        batch = [(source, self._path(key), size)
-                 for key, source, size in items]
+        paths = self._paths([key for key, _source, _size in items])
+        batch = [(source, path, size)
+                 for (_key, source, size), path in zip(items, paths)]
         results = []
         retried = None
         while len(results) < len(batch):
@@ -562,6 +584,20 @@ def _is_plain_key(key):
     """
     return (key[:1] == '/' and key[-1:] != '/' and '//' not in key and
             '/.' not in key and _TMP_MARK not in key)
+
+
+def _all_plain(joined, count):
+    """Whether ``count`` keys joined by newlines are all plain.
+
+    The same conditions as :func:`_is_plain_key`, on the joined string:
+    ``count - 1`` newlines, each followed by '/' (so no key holds one, and
+    every key is absolute), and no key ending in '/'.
+    """
+    return (joined[:1] == '/' and joined[-1:] != '/' and
+            joined.count('\n') == count - 1 and
+            joined.count('\n/') == count - 1 and '/\n' not in joined and
+            '//' not in joined and '/.' not in joined and
+            _TMP_MARK not in joined)
 
 
 def _subtree_before_marker(dir_key, marker, descending):

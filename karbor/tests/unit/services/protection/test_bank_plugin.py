@@ -460,6 +460,37 @@ class BankSectionTest(base.TestCase):
         self.assertIn(('list', '/checkpoints/cp1/c/',
                        '/checkpoints/cp1/c/d'), self.plugin.calls)
 
+    def test_batch_keys_are_checked_like_single_ones(self):
+        # local_file_paths and put_copy_objects_from_paths check a batch
+        # of normal keys at once, the others one by one: same outcome.
+        self._fake(self.plugin, 'local_file_paths',
+                   lambda keys, context=None: list(keys))
+        for keys in (['a', 'b/c.d', 'e-f/g@h_i'], ['/a', 'b//c', 'd'],
+                     ['a', '.b/..c']):
+            self.assertEqual([self.section._full_key(key) for key in keys],
+                             self.section.local_file_paths(keys))
+        for bad in (['a', '..'], ['a/../..', 'b'], ['a', ''], ['a', 3],
+                    ['a\n/b'], ['a', 'b/']):
+            self.assertRaises(exception.InvalidBankKey,
+                              self.section.local_file_paths, bad)
+        self.assertEqual([], self.section.local_file_paths([]))
+        self._fake(self.plugin, 'put_copy_objects_from_paths',
+                   lambda items, algorithm, context=None: items)
+        self.assertEqual(
+            [('/checkpoints/cp1/a', '/p/a', 1),
+             ('/checkpoints/cp1/b/c', '/p/b', 2)],
+            self.section.put_copy_objects_from_paths(
+                [('a', '/p/a', 1), ('/b/c', '/p/b', 2)], 'xxh3_128'))
+        self.assertRaises(exception.InvalidBankKey,
+                          self.section.put_copy_objects_from_paths,
+                          [('a', '/p/a', 1), ('..', '/p/b', 2)], 'xxh3_128')
+
+    def _fake(self, obj, name, function):
+        patcher = mock.patch.object(obj, name, autospec=True,
+                                    side_effect=function)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
     def test_readonly(self):
         self.section.update_object('k', 'v')
         readonly = self.bank.get_sub_section('/checkpoints/cp1',

@@ -877,6 +877,23 @@ class FileSystemBankCopyBatchTest(FileSystemBankTestCase):
         self.assertRaises(exception.InvalidBankKey,
                           self.bank.local_file_paths, ['/a/../../x'])
 
+    def test_paths_of_a_batch_are_checked_like_single_ones(self):
+        # Plain keys are checked at once, the others one by one.
+        root = self.plugin.root
+        keys = ['/a/b', '/a/c', '/d/e@f']
+        self.assertEqual([root + key for key in keys],
+                         self.plugin.local_file_paths(keys))
+        self.assertEqual([root + '/a/b', root + '/x/y'],
+                         self.plugin.local_file_paths(['/a/b', 'x//y/']))
+        for bad in (['/a', '/b/../../c'], ['/a', '/b/#tmp-1'], ['/a', '']):
+            self.assertRaises(exception.InvalidBankKey,
+                              self.plugin.local_file_paths, bad)
+        outside = os.path.join(self.state_path, 'outside')
+        os.makedirs(outside)
+        os.symlink(outside, os.path.join(root, 'link'))
+        self.assertRaises(exception.InvalidBankKey,
+                          self.plugin.local_file_paths, ['/a/b', '/link/x'])
+
     def test_replaces_objects_without_writing_through_links(self):
         self.bank.update_object('/a/original', b'keep me')
         root = self.plugin.root
