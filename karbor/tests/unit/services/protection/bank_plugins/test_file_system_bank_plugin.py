@@ -482,6 +482,22 @@ class FsListExtensionTest(base.TestCase):
                                   long_name, '', '/', '#')
         self.assertEqual(errno.ENAMETOOLONG, error.errno)
 
+    def test_large_directories_are_looked_up_on_several_threads(self):
+        # 2,048 entries or more: the sizes are looked up in ranges, one
+        # per thread; every file still comes out once, with its size.
+        big = os.path.join(self.top, 'big')
+        os.mkdir(big)
+        for i in range(2500):
+            with open(os.path.join(big, '%04d' % i), 'wb') as f:
+                f.write(b'.' * (i % 7))
+        os.mkdir(os.path.join(big, 'sub'))
+        with open(os.path.join(big, 'sub', 'z'), 'wb') as f:
+            f.write(b'..')
+        os.symlink(os.path.join(big, '0001'), os.path.join(big, 'link'))
+        self.assertEqual(
+            [('/%04d' % i, i % 7) for i in range(2500)] + [('/sub/z', 2)],
+            self.fslist.list_sizes(big, '', '/', '#'))
+
     def test_non_utf8_names(self):
         name = os.fsdecode(b'\xff\xfe')
         with open(os.path.join(self.top, 'd', name), 'wb') as f:
