@@ -17,8 +17,9 @@ reporting its own counters (objects and bytes, done and total). This
 aggregator sums them and writes the sums to the copy's operation log
 (``extra_info``) and to the copy checkpoint's index (``copy_progress``),
 at most once per interval (a quarter of a second by default) so that a
-copy of many small objects does not spend its time writing progress, and
-once more at the end.
+copy of many small objects does not spend its time writing progress. The
+end of the copy writes the final sums (:meth:`CopyProgress.totals`) with
+its new status.
 """
 
 import threading
@@ -109,11 +110,6 @@ class CopyProgress:
     def _totals_locked(self):
         return {key: sum(stats[key] for stats in self._stats.values())
                 for key in PROGRESS_KEYS}
-
-    def flush(self):
-        """Write the current totals now (the end of a copy calls this)."""
-        with self._lock:
-            self._flush_locked(self._clock())
 
     def _flush_locked(self, now):
         self._last_flush = now

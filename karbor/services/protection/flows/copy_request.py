@@ -101,8 +101,9 @@ def update(context, request_id, *writes, progress=None):
 
     A copy starting or ending changes its ``checkpoint_copies`` row, its
     operation log and its request's log. Made in one transaction, the
-    request's log never shows a state its copies' rows do not have, and
-    the change costs one transaction instead of six or seven (each costs
+    three never disagree (a stop between two separate writes left, for
+    instance, an available copy whose log said ``copying``), and the
+    change costs one transaction instead of six or seven (each costs
     about a millisecond on SQLite, more while a copy keeps the CPUs busy).
 
     :param writes: callables making the copy's changes (saving its row,
