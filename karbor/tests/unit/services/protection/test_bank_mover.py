@@ -15,6 +15,7 @@
 import errno
 import hashlib
 import os
+import threading
 import time
 import tracemalloc
 from unittest import mock
@@ -513,6 +514,28 @@ class BankMoverBatchTest(BankMoverTest):
         self.assertGreater(len(sizes), 600 // bank_mover.MAX_BATCH_OBJECTS)
         self.assertEqual((600, 0), (stats.objects_copied,
                                     stats.objects_skipped))
+
+    def test_batches_of_a_few_chunks_on_at_most_two_workers(self):
+        objects = self._fill(60, size=1000)
+        batches = self._spy('put_copy_objects_from_paths')
+        threads = set()
+        real = batches.side_effect
+
+        def record(*args, **kwargs):
+            threads.add(threading.current_thread().name)
+            return real(*args, **kwargs)
+        batches.side_effect = record
+        bank_mover.copy_section(self.source, self.destination,
+                                chunk_size=4096, max_workers=4)
+        self.assertEqual(objects, self._destination_objects())
+        sent = [sum(size for _key, _path, size in c.args[0])
+                for c in batches.call_args_list]
+        # Up to BATCH_CHUNKS chunks a batch (plus the object that fills
+        # it), so fewer, larger calls than chunk-sized batches.
+        self.assertGreater(max(sent), 4096)
+        self.assertLess(max(sent),
+                        bank_mover.BATCH_CHUNKS * 4096 + 1060)
+        self.assertLessEqual(len(threads), bank_mover.BATCH_MAX_WORKERS)
 
     def test_objects_of_a_chunk_or_more_go_alone(self):
         objects = self._fill(20, size=100)
