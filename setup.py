@@ -25,7 +25,11 @@ setuptools.setup(
     ext_modules=[
         setuptools.Extension(
             'karbor.services.protection.bank_plugins._fscopy',
-            sources=['karbor/services/protection/bank_plugins/_fscopy.c'],
+            sources=['karbor/services/protection/bank_plugins/_fscopy.c',
+                     'karbor/services/protection/bank_plugins/'
+                     '_fscopy_avx2.c'],
+            depends=['karbor/services/protection/bank_plugins/'
+                     '_fscopy_hash.h'],
             extra_compile_args=['-O2'],
             optional=True),
         setuptools.Extension(

@@ -42,6 +42,30 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "_fscopy_hash.h"
+
+typedef XXH128_hash_t (*hash_function_t)(const void *, size_t);
+
+static XXH128_hash_t
+portable_hash(const void *data, size_t length)
+{
+    return XXH3_128bits(data, length);
+}
+
+/* The XXH3-128 of this build (SSE2 on x86-64), or of _fscopy_avx2.c
+ * where the CPU has AVX2; set once, when the module is loaded. */
+static hash_function_t hash128 = portable_hash;
+
+static void
+hash_for_this_cpu(void)
+{
+#ifdef KARBOR_HAVE_AVX2_HASH
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2"))
+        hash128 = karbor_xxh3_128_avx2;
+#endif
+}
+
 /* Where an object's copy stopped; reported to Python as a string. */
 typedef enum {
     STAGE_NONE = 0,
@@ -177,7 +201,7 @@ copy_one(const item_t *item, int do_fsync, char *data, char *back,
         failure->actual = got;
         return -1;
     }
-    digests->source_digest = XXH3_128bits(data, (size_t)got);
+    digests->source_digest = hash128(data, (size_t)got);
 
     out = create_afresh(item->destination);
     if (out < 0) {
@@ -210,7 +234,7 @@ copy_one(const item_t *item, int do_fsync, char *data, char *back,
         unlink(item->destination);
         return -1;
     }
-    digests->stored_digest = XXH3_128bits(back, (size_t)got);
+    digests->stored_digest = hash128(back, (size_t)got);
     return 0;
 
 fail_out:
@@ -400,5 +424,6 @@ static struct PyModuleDef fscopy_module = {
 PyMODINIT_FUNC
 PyInit__fscopy(void)
 {
+    hash_for_this_cpu();
     return PyModule_Create(&fscopy_module);
 }
