@@ -521,9 +521,11 @@ class BankMoverBatchTest(BankMoverTest):
         threads = set()
         real = batches.side_effect
 
-        def record(*args, **kwargs):
-            threads.add(threading.current_thread().name)
-            return real(*args, **kwargs)
+        def record(items, *args, **kwargs):
+            if items:
+                # Not the empty batch asking whether batches are taken.
+                threads.add(threading.current_thread().name)
+            return real(items, *args, **kwargs)
         batches.side_effect = record
         bank_mover.copy_section(self.source, self.destination,
                                 chunk_size=4096, max_workers=4)
