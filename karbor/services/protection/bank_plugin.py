@@ -41,24 +41,22 @@ CHUNK_SIZE = 4 * 1024 * 1024
 HASH_CHUNK_SIZE = 1024 * 1024
 
 _KEY_RE = re.compile(r'^[A-Za-z0-9/_.\-@]+(?<!/)$')
-# A segment of a key in normal form: neither '.' nor '..'.
-_NORMAL_SEGMENT = r'(?!\.\.?(?:/|$))[A-Za-z0-9_.\-@]+'
+# A segment of a key in normal form: neither '.' nor '..' (before a '/',
+# the end, or the newline that separates keys checked as a batch).
+_NORMAL_SEGMENT = r'(?!\.\.?(?:[/\n]|$))[A-Za-z0-9_.\-@]+'
 # A key already in normal form: absolute, no empty, '.' or '..' segment,
 # no trailing '/'. Most keys are (the section and the bank wrappers both
 # normalise), and one match is much cheaper than normalising again.
 _NORMAL_KEY_RE = re.compile(r'(?:/%s)+' % _NORMAL_SEGMENT)
 # The same, relative (a key within a section): checking the few characters
 # a section adds to its prefix is cheaper than checking the whole key.
-_NORMAL_RELATIVE_KEY_RE = re.compile(
-    r'%s(?:/%s)*' % (_NORMAL_SEGMENT, _NORMAL_SEGMENT))
+_NORMAL_RELATIVE_KEY = r'%s(?:/%s)*' % (_NORMAL_SEGMENT, _NORMAL_SEGMENT)
+_NORMAL_RELATIVE_KEY_RE = re.compile(_NORMAL_RELATIVE_KEY)
 # Several relative keys in normal form, one per line: a batch of keys is
 # checked with one match instead of one per key (a copy checks two keys
-# per object, in batches of many small objects). A segment may not be '.'
-# or '..' before a newline either.
-_BATCH_SEGMENT = r'(?!\.\.?(?:[/\n]|$))[A-Za-z0-9_.\-@]+'
-_BATCH_KEY = r'%s(?:/%s)*' % (_BATCH_SEGMENT, _BATCH_SEGMENT)
-_NORMAL_RELATIVE_KEYS_RE = re.compile(r'%s(?:\n%s)*' % (_BATCH_KEY,
-                                                        _BATCH_KEY))
+# per object, in batches of many small objects).
+_NORMAL_RELATIVE_KEYS_RE = re.compile(
+    r'%s(?:\n%s)*' % (_NORMAL_RELATIVE_KEY, _NORMAL_RELATIVE_KEY))
 SORT_ASC = 'asc'
 SORT_DESC = 'desc'
 

@@ -580,18 +580,19 @@ def _is_plain_key(key):
     """Whether ``key`` maps to a path by prefixing the root.
 
     It does when it is absolute, made of non-empty segments none of which
-    starts with '.' (so neither '.' nor '..'), and names no temporary file.
+    starts with '.' (so neither '.' nor '..'), and names no temporary file
+    (nor holds a newline, see :func:`_all_plain`).
     """
-    return (key[:1] == '/' and key[-1:] != '/' and '//' not in key and
-            '/.' not in key and _TMP_MARK not in key)
+    return _all_plain(key, 1)
 
 
 def _all_plain(joined, count):
     """Whether ``count`` keys joined by newlines are all plain.
 
-    The same conditions as :func:`_is_plain_key`, on the joined string:
+    The conditions of :func:`_is_plain_key`, on the joined string:
     ``count - 1`` newlines, each followed by '/' (so no key holds one, and
-    every key is absolute), and no key ending in '/'.
+    every key is absolute), no key ending in '/', no empty segment, none
+    starting with '.', no temporary file's mark.
     """
     return (joined[:1] == '/' and joined[-1:] != '/' and
             joined.count('\n') == count - 1 and
