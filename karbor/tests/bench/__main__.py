@@ -17,6 +17,7 @@ import sys
 
 from karbor.tests.bench import api_bench
 from karbor.tests.bench import copy_bench
+from karbor.tests.bench import flow_bench
 
 
 def main(argv=None):
@@ -24,7 +25,7 @@ def main(argv=None):
         prog='python -m karbor.tests.bench',
         description="Benchmarks of Karbor on karbor-all's embedded default.")
     parser.add_argument('which', nargs='?', default='all',
-                        choices=['all', 'api', 'copy'],
+                        choices=['all', 'api', 'copy', 'flow'],
                         help='which benchmark to run (default: all)')
     parser.add_argument('--copy-scale', type=float, default=1.0,
                         help='fraction of the copy data sizes to use')
@@ -39,6 +40,8 @@ def main(argv=None):
         api_bench.run(args.checkpoints, args.requests, args.concurrency)
     if args.which in ('all', 'copy'):
         copy_bench.run(args.copy_scale)
+    if args.which in ('all', 'flow'):
+        flow_bench.run()
     return 0
 
 

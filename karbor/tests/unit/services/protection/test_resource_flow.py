@@ -82,6 +82,36 @@ class RecordingPlugin(protection_plugin.ProtectionPlugin):
         return constants.RESOURCE_TYPES
 
 
+def _operation_with(hooks, calls, lock):
+    """An Operation implementing only ``hooks``, recording their calls."""
+    def recorder(hook):
+        def method(self, checkpoint, resource, context, parameters,
+                   **kwargs):
+            with lock:
+                calls.append((hook, resource.id, parameters, sorted(kwargs)))
+        return method
+    body = {hook: recorder(hook) for hook in hooks}
+    return type('Partial', (protection_plugin.Operation,), body)()
+
+
+class PartialPlugin(RecordingPlugin):
+    """Each resource's operation implements the hooks ``hooks[id]`` gives."""
+
+    def __init__(self, hooks):
+        super().__init__()
+        self.hooks = hooks
+
+    def _operation(self, resource):
+        return _operation_with(self.hooks[resource.id], self.calls,
+                               self._lock)
+
+    get_protect_operation = _operation
+    get_restore_operation = _operation
+    get_delete_operation = _operation
+    get_verify_operation = _operation
+    get_copy_operation = _operation
+
+
 def _store(operation_type):
     store = {key: None for key in resource_flow.get_store_keys(
         operation_type)}
@@ -237,6 +267,61 @@ class ResourceFlowTest(base.TestCase):
             [graph.GraphNode(VOLUME1, ())], None)
         self.assertRaises(RuntimeError, engines.run, flow,
                           store=_store('protect'))
+
+    def _use(self, plugin):
+        self.plugin = plugin
+        self.plugins = {t: plugin for t in constants.RESOURCE_TYPES}
+
+    def test_hooks_that_do_nothing_get_no_task(self):
+        self._use(PartialPlugin({r.id: ['on_main'] for r in
+                                 (SERVER, VOLUME1, VOLUME2, IMAGE)}))
+        flow = resource_flow.build_resource_flow(
+            'copy', None, self.engine, self.plugins, _graph(), None)
+        self.assertEqual(
+            {'copy_on_main_%s_%s' % (r.type, r.id)
+             for r in (SERVER, VOLUME1, VOLUME2, IMAGE)},
+            {atom.name for atom in flow})
+        calls = self._run('copy', _graph())
+        self.assertEqual({('on_main', r.id) for r in
+                          (SERVER, VOLUME1, VOLUME2, IMAGE)},
+                         {(c[0], c[1]) for c in calls})
+
+    def test_an_operation_doing_nothing_runs_nothing(self):
+        self._use(PartialPlugin({r.id: [] for r in
+                                 (SERVER, VOLUME1, VOLUME2, IMAGE)}))
+        self.assertEqual([], self._run('protect', _graph()))
+
+    def test_ordering_holds_across_hooks_that_do_nothing(self):
+        # The image (between the server and volume 2) implements nothing,
+        # and each other resource only some hooks: what runs keeps the
+        # order the left-out hooks stood for.
+        self._use(PartialPlugin({
+            SERVER.id: ['on_prepare_finish', 'on_complete'],
+            IMAGE.id: [],
+            VOLUME1.id: ['on_prepare_begin', 'on_complete'],
+            VOLUME2.id: ['on_prepare_begin', 'on_prepare_finish',
+                         'on_complete'],
+        }))
+        for _ in range(5):
+            self.plugin.calls[:] = []
+            calls = self._run('protect', _graph())
+            self.assertEqual(7, len(calls))
+
+            def pos(hook, res):
+                return self._position(calls, hook, res.id)
+
+            for first, then in (
+                    (('on_prepare_finish', VOLUME2),
+                     ('on_prepare_finish', SERVER)),
+                    (('on_prepare_begin', VOLUME1),
+                     ('on_prepare_finish', SERVER)),
+                    (('on_complete', VOLUME2), ('on_complete', SERVER)),
+                    (('on_complete', VOLUME1), ('on_complete', SERVER)),
+                    (('on_prepare_begin', VOLUME2),
+                     ('on_prepare_finish', VOLUME2)),
+                    (('on_prepare_finish', SERVER),
+                     ('on_complete', SERVER))):
+                self.assertLess(pos(*first), pos(*then))
 
     def test_empty_graph(self):
         self.assertEqual([], self._run('protect', []))
