@@ -92,7 +92,7 @@ def refresh(context, request_id):
     """
     if not request_id:
         return
-    utils.best_effort('update copy request %s' % request_id, _refresh,
+    utils.best_effort('update copy request %s' % request_id, update,
                       context, request_id)
 
 
@@ -111,8 +111,7 @@ def update(context, request_id, *writes, progress=None):
     :param progress: ``(copy log id, totals)``, the copy's last counters,
         to sum into the request's progress.
     :raises: what the writes or the database raise; nothing is then
-        written. A request log that is gone is not an error (see
-        :func:`refresh`).
+        written. A request log that is gone is logged, not an error.
     """
     with _LOCK:
         _update_locked(context, request_id, writes, progress)
@@ -175,11 +174,6 @@ def _report(context, request_id, copy_log_id, totals):
         _LAST_WRITE[request_id] = now
         request_log = objects.OperationLog.get_by_id(context, request_id)
         request_log.set_progress(**_sum(progress))
-
-
-def _refresh(context, request_id):
-    with _LOCK:
-        _refresh_locked(context, request_id)
 
 
 def _refresh_locked(context, request_id):
