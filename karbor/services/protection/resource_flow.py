@@ -186,6 +186,6 @@ def build_resource_flow(operation_type, context, workflow_engine, plugins,
     running, links = _without_idle_hooks(tasks, edges)
     if running:
         workflow_engine.add_tasks(flow, *running)
-    for first, then in links:
-        workflow_engine.link_task(flow, first, then)
+    if links:
+        workflow_engine.link_tasks(flow, links)
     return flow

@@ -13,7 +13,11 @@
 """Tests of the workflow engine wrapper."""
 
 import threading
+from unittest import mock
 
+from taskflow import exceptions as tf_exceptions
+from taskflow import flow as tf_flow
+from taskflow.patterns import graph_flow
 from taskflow import task
 
 from karbor.services.protection.flows import workflow
@@ -64,6 +68,56 @@ class TaskFlowEngineTest(base.TestCase):
         self.engine.link_task(flow, a, b)
         self.engine.run_engine(self.engine.get_engine(flow))
         self.assertEqual(['a', 'b'], [n for n, _t in log])
+
+    def _links(self, flow):
+        return {(u.name, v.name, bool(data.get(tf_flow.LINK_MANUAL)))
+                for u, v, data in flow.iter_links()}
+
+    def test_link_tasks_links_as_link_does_in_one_step(self):
+        log = []
+        tasks = [_Recorder(name, log) for name in 'abcd']
+        pairs = [(tasks[0], tasks[2]), (tasks[2], tasks[1]),
+                 (tasks[1], tasks[3]), (tasks[0], tasks[3])]
+        one_by_one = graph_flow.Flow('g')
+        one_by_one.add(*tasks)
+        for u, v in pairs:
+            one_by_one.link(u, v)
+        flow = self.engine.build_flow('g', 'graph')
+        self.engine.add_tasks(flow, *tasks)
+        swap = graph_flow.Flow._swap
+        with mock.patch.object(graph_flow.Flow, '_swap', autospec=True,
+                               side_effect=swap) as swapped:
+            self.engine.link_tasks(flow, pairs)
+        # One copy of the graph checked and swapped in, not one per link.
+        self.assertEqual(1, swapped.call_count)
+        self.assertEqual(self._links(one_by_one), self._links(flow))
+        self.engine.run_engine(self.engine.get_engine(flow))
+        self.assertEqual(['a', 'c', 'b', 'd'], [n for n, _t in log])
+
+    def test_link_tasks_with_a_cycle_changes_nothing(self):
+        a, b, c = (_Recorder(name, []) for name in 'abc')
+        flow = self.engine.build_flow('g', 'graph')
+        self.engine.add_tasks(flow, a, b, c)
+        self.engine.link_task(flow, a, b)
+        self.assertRaises(tf_exceptions.DependencyFailure,
+                          self.engine.link_tasks, flow,
+                          [(b, c), (c, a)])
+        self.assertEqual({('a', 'b', True)}, self._links(flow))
+
+    def test_link_tasks_with_an_unknown_task_changes_nothing(self):
+        a, b, stranger = (_Recorder(name, []) for name in 'abs')
+        flow = self.engine.build_flow('g', 'graph')
+        self.engine.add_tasks(flow, a, b)
+        self.assertRaises(ValueError, self.engine.link_tasks, flow,
+                          [(a, b), (b, stranger)])
+        self.assertEqual(set(), self._links(flow))
+
+    def test_link_tasks_on_another_graph_flow(self):
+        a, b = _Recorder('a', []), _Recorder('b', [])
+        flow = graph_flow.Flow('g')
+        flow.add(a, b)
+        self.engine.link_tasks(flow, [(b, a)])
+        self.assertEqual({('b', 'a', True)}, self._links(flow))
 
     def test_pool_is_bounded_by_option(self):
         self.flags(max_concurrent_resource_tasks=3)
