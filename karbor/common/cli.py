@@ -14,7 +14,8 @@
 
 ``parse_args(argv)`` loads the command line and configuration files into
 the global CONF, checks every option value (oslo.config would otherwise
-only complain when a bad value is first read, deep inside a service) and
+only complain when a bad value is first read, deep inside a service),
+caps the process's malloc arenas (``[DEFAULT] malloc_arena_max``) and
 sets up logging. Any configuration error ends the process with status 2
 and a one-line ``<prog>: error: <reason>`` on stderr, never a traceback.
 """
@@ -26,6 +27,7 @@ import sys
 from oslo_config import cfg
 from oslo_log import log as logging
 
+from karbor.common import malloc_arenas
 from karbor import conf
 from karbor import version
 
@@ -99,5 +101,7 @@ def parse_args(argv, description=None, cli_opts=(),
         _check_values(CONF)
     except (cfg.Error, ValueError) as e:
         fail(prog, e)
+    # Before any thread of the service starts (see malloc_arenas.limit).
+    malloc_arenas.limit(CONF.malloc_arena_max)
     logging.setup(CONF, 'karbor')
     return prog

@@ -58,6 +58,16 @@ service_opts = [
     cfg.BoolOpt('enable_new_services',
                 default=True,
                 help='Whether services register as enabled.'),
+    cfg.IntOpt('malloc_arena_max',
+               default=2,
+               min=0,
+               help='Most malloc arenas the C library (glibc) may give the '
+                    'threads of a Karbor process; 0 keeps its default of '
+                    'eight per CPU. Memory a thread frees stays in its '
+                    'arena, so with many arenas a long-running service '
+                    'holds more and more of it. Ignored when the '
+                    'MALLOC_ARENA_MAX environment variable is set, and '
+                    'with another C library.'),
     cfg.StrOpt('state_path',
                default='/var/lib/karbor',
                help="Top-level directory for maintaining Karbor's state."),
