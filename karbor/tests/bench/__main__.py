@@ -29,6 +29,9 @@ def main(argv=None):
                         help='which benchmark to run (default: all)')
     parser.add_argument('--copy-scale', type=float, default=1.0,
                         help='fraction of the copy data sizes to use')
+    parser.add_argument('--copy-rounds', type=int, default=3,
+                        help='times each copy case is measured, '
+                             'interleaved with its baselines (default: 3)')
     parser.add_argument('--checkpoints', type=int, default=10000,
                         help='checkpoints in the bank (default: 10000)')
     parser.add_argument('--requests', type=int, default=400,
@@ -39,7 +42,7 @@ def main(argv=None):
     if args.which in ('all', 'api'):
         api_bench.run(args.checkpoints, args.requests, args.concurrency)
     if args.which in ('all', 'copy'):
-        copy_bench.run(args.copy_scale)
+        copy_bench.run(args.copy_scale, args.copy_rounds)
     if args.which in ('all', 'flow'):
         flow_bench.run()
     return 0

@@ -18,15 +18,20 @@ second file-system bank) through the API, and reports:
 
 * the copy's time, from the request's acceptance to its end as its
   operation log records them, against ``cp -r`` of the same checkpoint
-  directory, run in the same conditions right after (the raw baseline),
-  and against the floor of a verified copy in Python: a bare loop doing
-  only what the copy must do for each file (read it, hash it, write it,
-  read it back and hash it again), with none of Karbor's code;
-* the peak resident memory of the karbor-all process while it copies,
-  sampled from /proc (the protection service runs in that process);
+  directory (the raw baseline), and against the floor of a verified copy
+  in Python: a bare loop doing only what the copy must do for each file
+  (read it, hash it, write it, read it back and hash it again), with none
+  of Karbor's code. The three run in turn, in the same conditions, a few
+  rounds each (the copy deleted between two), and the medians are
+  compared;
+* the peak resident memory of the karbor-all process while it copies
+  (and deletes the copies between rounds), sampled from /proc (the
+  protection service runs in that process);
 * for the resume case, the bytes the restarted service wrote to copy what
   was missing after a copy was killed half way (``wchar`` of the new
-  process), beside what was missing at the time.
+  process), beside what was missing at the time;
+* the service's resident memory after one and after many rounds of
+  copying a checkpoint and deleting the copy.
 """
 
 import datetime
@@ -34,6 +39,7 @@ import json
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import tempfile
 import threading
@@ -45,13 +51,25 @@ from karbor.tests.functional import base as functional
 
 MiB = 1024 * 1024
 PROVIDER = functional.TEST_DATA_PROVIDER_ID
+# Rounds of copy and delete of the repeated case: enough for the RPC
+# executor to have grown to its 64 threads.
+REPEATED_ROUNDS = 20
+
+
+def _resident_kib(pid):
+    """VmRSS of a process; OSError once it is gone."""
+    with open('/proc/%d/status' % pid) as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1])
+    return 0
 
 
 class RssSampler:
     """Peak VmRSS of a process, sampled from a thread."""
 
     def __init__(self, pid, interval=0.02):
-        self._path = '/proc/%d/status' % pid
+        self._pid = pid
         self._interval = interval
         self._stop = threading.Event()
         self.peak_kib = 0
@@ -60,12 +78,7 @@ class RssSampler:
     def _run(self):
         while not self._stop.is_set():
             try:
-                with open(self._path) as f:
-                    for line in f:
-                        if line.startswith('VmRSS:'):
-                            self.peak_kib = max(self.peak_kib,
-                                                int(line.split()[1]))
-                            break
+                self.peak_kib = max(self.peak_kib, _resident_kib(self._pid))
             except OSError:
                 return
             self._stop.wait(self._interval)
@@ -240,46 +253,121 @@ class Deployment:
                             checkpoint_id)
 
 
-def _drop_copy(deployment, copy):
-    for pair in copy['checkpoint_id']:
-        shutil.rmtree(os.path.join(deployment.state_dir, 'bank-az2',
-                                   'karbor', 'checkpoints',
-                                   pair['checkpoint_copy_id']),
-                      ignore_errors=True)
+def _forget_copy(deployment, copy, timeout=120):
+    """Delete a copy through the API and wait until it is gone."""
+    path = '/providers/%s/checkpoints/%%s' % PROVIDER
+    copy_ids = [pair['checkpoint_copy_id'] for pair in copy['checkpoint_id']]
+    for copy_id in copy_ids:
+        deployment.api.delete(path % copy_id)
+    for copy_id in copy_ids:
+        gone = deployment.api.wait_for(path % copy_id, 'checkpoint',
+                                       'status', ('deleted', 'error-deleting'),
+                                       timeout=timeout)
+        if gone['status'] != 'deleted':
+            raise RuntimeError('copy %s was not deleted' % copy_id)
 
 
-def throughput_case(workdir, label, objects, object_size):
-    """Copy one checkpoint; compare with cp -r of its directory."""
+def _start_copy(deployment, timeout=60):
+    # After a copy was deleted, its record goes at the very end of its
+    # delete flow, just after its status becomes deleted: until then the
+    # source counts as copied (409).
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return deployment.start_copy()
+        except functional.ApiError as exc:
+            if exc.status != 409 or time.monotonic() > deadline:
+                raise
+        time.sleep(0.1)
+
+
+def throughput_case(workdir, label, objects, object_size, rounds=3):
+    """Copy one checkpoint; compare with cp -r of its directory.
+
+    The copy, ``cp -r`` and the bare verified copy run ``rounds`` times,
+    interleaved (the copy first in odd rounds, last in even ones), each
+    copy deleted through the API before the next; each is reported by
+    its median, with the copy's and cp's extremes beside it. On a shared
+    machine one run of each can differ by a third from the next, either
+    way: a ratio of single runs says more about the neighbours than about
+    the copy.
+    """
     state = tempfile.mkdtemp(prefix='copy-', dir=workdir)
     deployment = Deployment(state, objects, object_size)
+    times = {'copy': [], 'cp': [], 'floor': []}
     try:
         source = deployment.protect()
-        total = objects * object_size
-        # Both measurements start with no dirty pages and end when the
-        # data is in the page cache, not on disk: neither syncs.
-        subprocess.run(['sync'], check=True)
+        checkpoint_dir = deployment.checkpoint_dir(source)
+        target = os.path.join(workdir, 'baseline')
+
+        def copy_once():
+            # Both measurements start with no dirty pages and end when
+            # the data is in the page cache, not on disk: neither syncs.
+            subprocess.run(['sync'], check=True)
+            copy = _start_copy(deployment)
+            times['copy'].append(_service_seconds(
+                _wait_copy(deployment.api, copy['id'])))
+            return copy
+
+        def baselines():
+            times['cp'].append(_timed_baseline(
+                lambda: subprocess.run(['cp', '-r', checkpoint_dir, target],
+                                       check=True), target))
+            times['floor'].append(_timed_baseline(
+                lambda: verified_copy_floor(checkpoint_dir, target), target))
+
         with RssSampler(deployment.pid) as rss:
-            copy = deployment.start_copy()
-            copy_seconds = _service_seconds(
-                _wait_copy(deployment.api, copy['id']))
+            for round_number in range(rounds):
+                if round_number % 2:
+                    baselines()
+                copy = copy_once()
+                if not round_number % 2:
+                    baselines()
+                if round_number < rounds - 1:
+                    _forget_copy(deployment, copy)
     finally:
         deployment.stop()
-    checkpoint_dir = deployment.checkpoint_dir(source)
-    target = os.path.join(workdir, 'baseline')
-    cp_seconds = _timed_baseline(
-        lambda: subprocess.run(['cp', '-r', checkpoint_dir, target],
-                               check=True), target)
-    floor_seconds = _timed_baseline(
-        lambda: verified_copy_floor(checkpoint_dir, target), target)
     shutil.rmtree(state)
-    return {'case': label, 'bytes': total,
+    total = objects * object_size
+    copy_seconds = statistics.median(times['copy'])
+    cp_seconds = statistics.median(times['cp'])
+    floor_seconds = statistics.median(times['floor'])
+    return {'case': label, 'bytes': total, 'rounds': rounds,
             'copy_s': copy_seconds, 'cp_s': cp_seconds,
             'floor_s': floor_seconds,
+            'copy_range': (min(times['copy']), max(times['copy'])),
+            'cp_range': (min(times['cp']), max(times['cp'])),
             'copy_mib_s': total / MiB / copy_seconds,
             'cp_mib_s': total / MiB / cp_seconds,
             'ratio': cp_seconds / copy_seconds,
             'floor_ratio': floor_seconds / copy_seconds,
             'peak_rss_mib': rss.peak_kib / 1024.0}
+
+
+def repeated_case(workdir, objects, object_size, rounds):
+    """Copy and delete one checkpoint's copy ``rounds`` times.
+
+    Returns the service's resident memory once idle after the first
+    round and after the last, and its thread count: a long-running
+    service must not keep what each copy used.
+    """
+    state = tempfile.mkdtemp(prefix='repeat-', dir=workdir)
+    deployment = Deployment(state, objects, object_size)
+    resident = []
+    try:
+        deployment.protect()
+        for round_number in range(rounds):
+            copy = _start_copy(deployment)
+            _wait_copy(deployment.api, copy['id'])
+            _forget_copy(deployment, copy)
+            resident.append(_resident_kib(deployment.pid) / 1024.0)
+        threads = len(os.listdir('/proc/%d/task' % deployment.pid))
+    finally:
+        deployment.stop()
+    shutil.rmtree(state)
+    return {'rounds': rounds, 'objects': objects,
+            'first_mib': resident[0], 'last_mib': resident[-1],
+            'threads': threads}
 
 
 def resume_case(workdir, objects, object_size):
@@ -331,12 +419,20 @@ def _print_throughput(rows):
               % (r['case'], r['bytes'] / MiB, r['copy_s'], r['cp_s'],
                  r['floor_s'], r['copy_mib_s'], r['cp_mib_s'], r['ratio'],
                  r['floor_ratio'], r['peak_rss_mib']))
-    print('ratio: cp -r time / copy time (goal >= 0.8); floor: time of the '
-          'bare verified copy loop / copy time')
+    print('times: medians of %d interleaved rounds; ratio: cp -r time / '
+          'copy time (goal >= 0.8); floor: time of the bare verified copy '
+          'loop / copy time' % rows[0]['rounds'])
+    for r in rows:
+        print('  %-25s copy %.3f-%.3f s, cp -r %.3f-%.3f s'
+              % ((r['case'],) + r['copy_range'] + r['cp_range']))
 
 
-def run(scale=1.0):
-    """Run every case; ``scale`` shrinks the data for a quick look."""
+def run(scale=1.0, rounds=3):
+    """Run every case; ``scale`` shrinks the data for a quick look.
+
+    ``rounds`` is the number of times each throughput case copies (see
+    :func:`throughput_case`).
+    """
     def n(value):
         return max(1, int(value * scale))
 
@@ -344,13 +440,15 @@ def run(scale=1.0):
     try:
         rows = [
             throughput_case(workdir, '256 MiB, 64 MiB objects',
-                            n(4), 64 * MiB),
+                            n(4), 64 * MiB, rounds),
             throughput_case(workdir, '2 GiB, 64 MiB objects',
-                            n(32), 64 * MiB),
+                            n(32), 64 * MiB, rounds),
             throughput_case(workdir, '20,000 x 16 KiB objects',
-                            n(20000), 16 * 1024),
+                            n(20000), 16 * 1024, rounds),
         ]
         resume = resume_case(workdir, n(16), 64 * MiB)
+        repeated = repeated_case(workdir, n(20000), 16 * 1024,
+                                 REPEATED_ROUNDS)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print()
@@ -364,4 +462,10 @@ def run(scale=1.0):
           % (resume['missing_at_kill'] / MiB))
     print('  written by the restarted service:       %8.0f MiB'
           % (resume['written_after_restart'] / MiB))
-    return rows, resume
+    print()
+    print('resident memory of the idle service after copying %d objects '
+          'and deleting the copy:' % repeated['objects'])
+    print('  after the first round: %6.0f MiB' % repeated['first_mib'])
+    print('  after round %-10d %6.0f MiB (%d threads)'
+          % (repeated['rounds'], repeated['last_mib'], repeated['threads']))
+    return rows, resume, repeated

@@ -12,6 +12,8 @@
 
 
 import os
+import subprocess
+import time
 
 from karbor.tests import base
 from karbor.tests.bench import copy_bench
@@ -37,3 +39,24 @@ class VerifiedCopyFloorTest(base.TestCase):
         # A file already at the target is an error, not overwritten.
         self.assertRaises(FileExistsError, copy_bench.verified_copy_floor,
                           source, target)
+
+
+class ResidentMemoryTest(base.TestCase):
+
+    def test_sampler_keeps_the_peak(self):
+        with copy_bench.RssSampler(os.getpid(), interval=0.001) as rss:
+            held = bytearray(64 * copy_bench.MiB)
+            held[::4096] = b'x' * len(held[::4096])
+            deadline = time.monotonic() + 5
+            while (rss.peak_kib < copy_bench._resident_kib(os.getpid())
+                   and time.monotonic() < deadline):
+                time.sleep(0.01)
+            del held
+        # The 64 MiB touched were resident at the peak, not any more.
+        self.assertGreater(rss.peak_kib,
+                           copy_bench._resident_kib(os.getpid()) + 32 * 1024)
+
+    def test_resident_memory_of_a_gone_process(self):
+        process = subprocess.Popen(['true'])
+        process.wait()
+        self.assertRaises(OSError, copy_bench._resident_kib, process.pid)
