@@ -12,16 +12,16 @@
 
 """A cap on the C library's malloc arenas, for processes of many threads.
 
-glibc gives a thread that allocates while other threads hold the existing
-arenas an arena of its own, up to eight per core, and memory freed in an
-arena stays in it for that arena's next allocations. A Karbor service has
-many threads, most short-lived or idle (oslo.messaging's RPC executor
-alone grows to ``executor_thread_pool_size`` threads, 64 by default, one
-per request until then), so its resident memory grew with every arena
-one of them touched: measured on karbor-all, 127 MiB after a first copy
-of 20,000 objects and 205 MiB after 25 rounds of copy and delete, where
-with two arenas it stays at 146. The Python allocator holds the GIL for
-small objects, so threads rarely wait on a shared arena.
+glibc gives each new thread that allocates an arena of its own until there
+are eight per core, and memory freed in an arena stays in it for that
+arena's next allocations. A Karbor service has many threads, most
+short-lived or idle (oslo.messaging's RPC executor alone grows to
+``executor_thread_pool_size`` threads, 64 by default, one per request
+until then), so its resident memory grew with every arena one of them
+touched: measured on karbor-all, 127 MiB after a first copy of 20,000
+objects and 205 MiB after 25 rounds of copy and delete, where with two
+arenas it stays at about 147. Python's own allocator serves small
+objects under the GIL, so threads rarely wait on a shared arena.
 """
 
 import ctypes
