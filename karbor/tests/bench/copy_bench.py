@@ -56,13 +56,21 @@ PROVIDER = functional.TEST_DATA_PROVIDER_ID
 REPEATED_ROUNDS = 20
 
 
-def _resident_kib(pid):
-    """VmRSS of a process; OSError once it is gone."""
-    with open('/proc/%d/status' % pid) as f:
+def _proc_number(pid, name, field):
+    """The number after ``field:`` in ``/proc/<pid>/<name>``; 0 if none.
+
+    OSError once the process is gone.
+    """
+    prefix = field + ':'
+    with open('/proc/%d/%s' % (pid, name)) as f:
         for line in f:
-            if line.startswith('VmRSS:'):
+            if line.startswith(prefix):
                 return int(line.split()[1])
     return 0
+
+
+def _resident_kib(pid):
+    return _proc_number(pid, 'status', 'VmRSS')
 
 
 class RssSampler:
@@ -93,11 +101,7 @@ class RssSampler:
 
 
 def _written_chars(pid):
-    with open('/proc/%d/io' % pid) as f:
-        for line in f:
-            if line.startswith('wchar:'):
-                return int(line.split()[1])
-    return 0
+    return _proc_number(pid, 'io', 'wchar')
 
 
 def _dir_bytes(path):
