@@ -186,6 +186,5 @@ def build_resource_flow(operation_type, context, workflow_engine, plugins,
     running, links = _without_idle_hooks(tasks, edges)
     if running:
         workflow_engine.add_tasks(flow, *running)
-    if links:
-        workflow_engine.link_tasks(flow, links)
+    workflow_engine.link_tasks(flow, links)
     return flow

@@ -90,10 +90,6 @@ class TaskFlowEngine:
     def add_tasks(self, flow, *tasks, **kwargs):
         flow.add(*tasks, **kwargs)
 
-    def link_task(self, flow, u, v):
-        """Make ``v`` run after ``u`` in a graph flow."""
-        flow.link(u, v)
-
     def link_tasks(self, flow, links):
         """Make each ``v`` of the ``(u, v)`` pairs run after its ``u``.
 

@@ -65,7 +65,7 @@ class TaskFlowEngineTest(base.TestCase):
         flow = self.engine.build_flow('g', 'graph')
         a, b = _Recorder('a', log), _Recorder('b', log)
         self.engine.add_tasks(flow, b, a)
-        self.engine.link_task(flow, a, b)
+        self.engine.link_tasks(flow, [(a, b)])
         self.engine.run_engine(self.engine.get_engine(flow))
         self.assertEqual(['a', 'b'], [n for n, _t in log])
 
@@ -98,7 +98,7 @@ class TaskFlowEngineTest(base.TestCase):
         a, b, c = (_Recorder(name, []) for name in 'abc')
         flow = self.engine.build_flow('g', 'graph')
         self.engine.add_tasks(flow, a, b, c)
-        self.engine.link_task(flow, a, b)
+        self.engine.link_tasks(flow, [(a, b)])
         self.assertRaises(tf_exceptions.DependencyFailure,
                           self.engine.link_tasks, flow,
                           [(b, c), (c, a)])
